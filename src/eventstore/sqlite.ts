@@ -1,0 +1,326 @@
+import Database from 'better-sqlite3';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors.js';
+import {
+  type AppendResult,
+  describeExpected,
+  type EventFilter,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+  type SubscriptionHandler,
+} from './event-store.js';
+import { followLog, WakeupSignal } from './follow-log.js';
+import { revisionMatches } from './in-memory.js';
+import { type Position, position } from './position.js';
+import { DEFAULT_MAX_EVENT_BYTES, type SerializedEvent, serializeEvents } from './serialize.js';
+import { openDatabase } from './sqlite-database.js';
+
+export interface SqliteEventStoreOptions {
+  /** Path of the database file, or `":memory:"`. */
+  readonly filename?: string;
+  /** An open database to share, e.g. with the SQLite projection store. */
+  readonly database?: Database.Database;
+  /**
+   * How often a subscription looks for events that another process appended.
+   * Appends made through this store wake subscriptions at once.
+   * @defaultValue 200
+   */
+  readonly pollIntervalMs?: number;
+  /** @defaultValue 1 MiB */
+  readonly maxEventBytes?: number;
+  /**
+   * `full` syncs the log to disk before an append is acknowledged, so that it
+   * survives a power cut; `normal` survives a killed process but may lose the
+   * last appends on power loss.
+   * @defaultValue 'full'
+   */
+  readonly synchronous?: 'full' | 'normal';
+}
+
+interface PendingAppend {
+  readonly streamId: string;
+  readonly events: SerializedEvent[];
+  readonly expected: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface EventRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: number;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    stream_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    recorded_at INTEGER NOT NULL,
+    UNIQUE (stream_id, revision)
+  );
+`;
+
+/**
+ * The embedded event store: one SQLite table of events in WAL mode, with a
+ * global position and a unique (stream, revision). Appends that arrive
+ * together are written in one transaction (group commit), each still checked
+ * and applied whole or not at all. Several processes may share one file.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly database: Database.Database;
+  readonly #ownsDatabase: boolean;
+  readonly #pollIntervalMs: number;
+  readonly #maxEventBytes: number;
+  readonly #signal = new WakeupSignal();
+  readonly #subscriptions = new Set<Subscription>();
+  #queue: PendingAppend[] = [];
+  #flushScheduled = false;
+  #closed = false;
+
+  readonly #statements;
+  readonly #appendOne: Database.Transaction<(item: PendingAppend) => AppendResult>;
+  readonly #flushBatch: Database.Transaction<
+    (items: PendingAppend[]) => Map<PendingAppend, AppendResult | Error>
+  >;
+
+  constructor(options: SqliteEventStoreOptions = {}) {
+    this.#ownsDatabase = options.database === undefined;
+    this.database =
+      options.database ??
+      openDatabase(options.filename ?? ':memory:', { synchronous: options.synchronous });
+    this.#pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.#maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+    this.database.exec(SCHEMA);
+
+    const db = this.database;
+    this.#statements = {
+      currentRevision: db
+        .prepare('SELECT max(revision) AS revision FROM events WHERE stream_id = ?')
+        .pluck(),
+      insert: db.prepare(
+        `INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      idsFrom: db.prepare(
+        `SELECT event_id, revision, position FROM events
+         WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      ),
+      readStream: db.prepare(
+        `SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      ),
+      readAll: db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      head: db.prepare('SELECT max(position) FROM events').pluck(),
+      deleteStream: db.prepare('DELETE FROM events WHERE stream_id = ?'),
+    };
+
+    this.#appendOne = db.transaction((item: PendingAppend) => this.#write(item));
+    this.#flushBatch = db.transaction((items: PendingAppend[]) => {
+      const results = new Map<PendingAppend, AppendResult | Error>();
+      for (const item of items) {
+        try {
+          // A nested transaction is a savepoint: a failed append leaves no trace.
+          results.set(item, this.#appendOne(item));
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          results.set(item, error);
+        }
+      }
+      return results;
+    });
+  }
+
+  append(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    if (this.#closed) return Promise.reject(closedError());
+    let serialized: SerializedEvent[];
+    try {
+      serialized = serializeEvents(streamId, events, this.#maxEventBytes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const expected = options.expectedRevision ?? 'any';
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ streamId, events: serialized, expected, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const rows = this.#statements.readStream.all(
+      streamId,
+      options.fromRevision ?? 0,
+      options.maxCount ?? -1,
+    ) as EventRow[];
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.#readPage(options.after ?? null, options.maxCount ?? 1000, options.filter);
+  }
+
+  async headPosition(filter?: EventFilter): Promise<Position | null> {
+    if (filter?.streamPrefixes && filter.streamPrefixes.length > 0) {
+      const clauses = filter.streamPrefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ');
+      const args = filter.streamPrefixes.flatMap((p) => [p.length, p]);
+      const head = this.database
+        .prepare(`SELECT max(position) FROM events WHERE ${clauses}`)
+        .pluck()
+        .get(...args) as number | null;
+      return head === null ? null : position(head);
+    }
+    const head = this.#statements.head.get() as number | null;
+    return head === null ? null : position(head);
+  }
+
+  subscribeToAll(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+    if (this.#closed) throw closedError();
+    const subscription = followLog(
+      async (after, maxCount, filter) => this.#readPage(after, maxCount, filter),
+      this.#signal,
+      handler,
+      { ...options, pollIntervalMs: this.#pollIntervalMs },
+    );
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async deleteStream(streamId: string): Promise<void> {
+    this.#statements.deleteStream.run(streamId);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#flush();
+    this.#closed = true;
+    await Promise.all([...this.#subscriptions].map((s) => s.close()));
+    this.#subscriptions.clear();
+    if (this.#ownsDatabase) this.database.close();
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const items = this.#queue;
+    this.#queue = [];
+    if (items.length === 0) return;
+
+    let results: Map<PendingAppend, AppendResult | Error>;
+    try {
+      results = this.#flushBatch.immediate(items);
+    } catch (error) {
+      const failure = new EventStoreUnavailableError(
+        `the SQLite event store could not append: ${(error as Error).message}`,
+        error,
+      );
+      for (const item of items) item.reject(failure);
+      return;
+    }
+
+    this.#signal.wake();
+    for (const item of items) {
+      const result = results.get(item)!;
+      if (result instanceof Error) item.reject(result);
+      else item.resolve(result);
+    }
+  }
+
+  #write(item: PendingAppend): AppendResult {
+    const { streamId, events, expected } = item;
+    const found = this.#statements.currentRevision.get(streamId) as number | null;
+    const current = found ?? -1;
+
+    if (!revisionMatches(expected, current)) {
+      const replay = this.#sameEventsAt(streamId, expected, events);
+      if (replay) return replay;
+      throw new WrongExpectedRevisionError(
+        streamId,
+        describeExpected(expected),
+        current < 0 ? 'no_stream' : current,
+      );
+    }
+
+    const now = Date.now();
+    let last = 0;
+    for (const [index, event] of events.entries()) {
+      const info = this.#statements.insert.run(
+        streamId,
+        current + 1 + index,
+        event.id,
+        event.type,
+        event.data,
+        event.metadata,
+        now,
+      );
+      last = Number(info.lastInsertRowid);
+    }
+    return { nextRevision: current + events.length, position: position(last) };
+  }
+
+  #sameEventsAt(
+    streamId: string,
+    expected: ExpectedRevision,
+    events: readonly SerializedEvent[],
+  ): AppendResult | undefined {
+    const start = expected === 'no_stream' ? 0 : typeof expected === 'number' ? expected + 1 : -1;
+    if (start < 0) return undefined;
+    const rows = this.#statements.idsFrom.all(streamId, start, events.length) as Pick<
+      EventRow,
+      'event_id' | 'revision' | 'position'
+    >[];
+    if (rows.length !== events.length || rows.some((row, i) => row.event_id !== events[i]!.id)) {
+      return undefined;
+    }
+    const last = rows[rows.length - 1]!;
+    return { nextRevision: last.revision, position: position(last.position) };
+  }
+
+  #readPage(after: Position | null, maxCount: number, filter: EventFilter | undefined) {
+    const from = after === null ? 0 : Number(after.commit);
+    const prefixes = filter?.streamPrefixes;
+    if (!prefixes || prefixes.length === 0) {
+      return (this.#statements.readAll.all(from, maxCount) as EventRow[]).map(toRecorded);
+    }
+    const clauses = prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ');
+    const rows = this.database
+      .prepare(`SELECT * FROM events WHERE position > ? AND (${clauses}) ORDER BY position LIMIT ?`)
+      .all(from, ...prefixes.flatMap((p) => [p.length, p]), maxCount) as EventRow[];
+    return rows.map(toRecorded);
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    type: row.type,
+    revision: row.revision,
+    position: position(row.position),
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    recordedAt: new Date(row.recorded_at),
+  };
+}
+
+function closedError(): EventStoreUnavailableError {
+  return new EventStoreUnavailableError('the SQLite event store is closed');
+}
