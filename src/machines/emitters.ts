@@ -1,0 +1,289 @@
+import type { DeliveryCommand, SendToRecord } from './commands.js';
+import type {
+  ChangeCause,
+  CheckResult,
+  DeliveryEvent,
+  ErrorInfo,
+  Observation,
+  StatusChangedData,
+} from './events.js';
+import { judge } from './observe.js';
+import { backoffDelay, isRetryable, type PollingConfig } from './policy.js';
+import type { DeliveryState } from './state.js';
+import type { DeliveryStatus } from './status.js';
+
+/*
+ * What each transition of the delivery machine emits. Each function takes the
+ * message's state and the command and returns the events to append.
+ */
+
+type Command<T extends DeliveryCommand['type']> = Extract<DeliveryCommand, { type: T }>;
+
+export function trackingStart(state: DeliveryState, policy: PollingConfig): number {
+  return state.scheduledAt === undefined
+    ? state.requestedAt
+    : state.scheduledAt + policy.scheduledGraceMs;
+}
+
+export function sendRecorded(send: SendToRecord, now: number, policy: PollingConfig): DeliveryEvent[] {
+  const hasProviderId = send.providerMessageId.trim().length > 0;
+  const scheduled = send.scheduledAt !== undefined;
+  const status: DeliveryStatus = !hasProviderId ? 'UNKNOWN' : scheduled ? 'PENDING' : 'SENT';
+  const nextCheckAt = !hasProviderId
+    ? now
+    : scheduled
+      ? send.scheduledAt! + policy.scheduledGraceMs
+      : send.requestedAt + policy.initialDelayMs;
+
+  return [
+    {
+      type: 'SendRecorded',
+      data: {
+        messageId: send.messageId,
+        providerId: send.providerId,
+        providerMessageId: send.providerMessageId.trim(),
+        type: send.type,
+        to: send.to,
+        ...(send.from !== undefined && { from: send.from }),
+        requestedAt: send.requestedAt,
+        ...(scheduled && { scheduledAt: send.scheduledAt! }),
+        recordedAt: now,
+        status,
+        nextCheckAt: nextCheckAt,
+        ...(!hasProviderId && {
+          lastError: { code: 'MISSING_PROVIDER_MESSAGE_ID', message: 'providerMessageId missing' },
+        }),
+        ...(send.sendStatus !== undefined && { sendStatus: send.sendStatus }),
+        ...(send.warningCodes && send.warningCodes.length > 0 && { warningCodes: send.warningCodes }),
+        ...(send.customFields !== undefined && { customFields: send.customFields }),
+        ...(send.failover !== undefined && { failover: send.failover }),
+      },
+    },
+  ];
+}
+
+export function deferForScheduleGrace(state: DeliveryState, c: Command<'check.due'>): DeliveryEvent[] {
+  return [
+    {
+      type: 'CheckDeferred',
+      data: {
+        checkedAt: c.now,
+        attempt: state.attemptCount + 1,
+        nextCheckAt: state.scheduledAt! + c.policy.scheduledGraceMs,
+        reason: 'schedule-grace',
+      },
+    },
+  ];
+}
+
+export function waitForReceipts(state: DeliveryState, c: Command<'check.due'>): DeliveryEvent[] {
+  const deadline = trackingStart(state, c.policy) + c.policy.maxTrackingDurationMs;
+  return [
+    {
+      type: 'CheckDeferred',
+      data: {
+        checkedAt: c.now,
+        attempt: state.attemptCount + 1,
+        nextCheckAt: Math.max(deadline + 1, c.now),
+        reason: 'awaiting-receipts',
+      },
+    },
+  ];
+}
+
+const END_OF_CHECKING: Record<
+  'tracking-timeout' | 'provider-not-found' | 'unsupported-provider',
+  (state: DeliveryState) => ErrorInfo
+> = {
+  'tracking-timeout': () => ({ code: 'TRACKING_TIMEOUT', message: 'max tracking duration exceeded' }),
+  'provider-not-found': (s) => ({
+    code: 'PROVIDER_NOT_FOUND',
+    message: `Provider not found: ${s.providerId}`,
+  }),
+  'unsupported-provider': () => ({
+    code: 'UNSUPPORTED_PROVIDER',
+    message: 'Provider has no getDeliveryStatus()',
+  }),
+};
+
+/** The check ends tracking: the message becomes UNKNOWN. */
+export function endTracking(
+  state: DeliveryState,
+  c: Command<'check.due'>,
+  kind: keyof typeof END_OF_CHECKING,
+): DeliveryEvent[] {
+  const lastError = END_OF_CHECKING[kind](state);
+  return [
+    {
+      type: 'CheckCompleted',
+      data: {
+        checkedAt: c.now,
+        attempt: state.attemptCount + 1,
+        result: { kind },
+        nextCheckAt: c.now,
+        lastError,
+      },
+    },
+    statusChange(state, 'UNKNOWN', c.now, kind, { lastError }),
+  ];
+}
+
+export function skipUnsupported(state: DeliveryState, c: Command<'check.due'>): DeliveryEvent[] {
+  const attempt = state.attemptCount + 1;
+  return [
+    {
+      type: 'CheckCompleted',
+      data: {
+        checkedAt: c.now,
+        attempt,
+        result: { kind: 'unsupported-provider' },
+        nextCheckAt: c.now + backoffDelay(attempt, c.policy.backoffMs),
+        lastError: END_OF_CHECKING['unsupported-provider'](state),
+      },
+    },
+  ];
+}
+
+export function checkAnswered(state: DeliveryState, c: Command<'check.answered'>): DeliveryEvent[] {
+  const attempt = state.attemptCount + 1;
+  const nextCheckAt = c.now + backoffDelay(attempt, c.policy.backoffMs);
+  const base = { checkedAt: c.now, attempt, nextCheckAt };
+
+  if (c.observation === null) {
+    return [{ type: 'CheckCompleted', data: { ...base, result: { kind: 'no-status' } } }];
+  }
+
+  const observation = c.observation;
+  const { disposition, reason } = judge(state.status, observation.status);
+  const result: CheckResult = { kind: 'status', observation };
+  const events: DeliveryEvent[] = [
+    {
+      type: 'CheckCompleted',
+      data: { ...base, result, disposition, ...(reason !== undefined && { reason }) },
+    },
+  ];
+  const change = changeFor(state, disposition, observation, c.now, 'check');
+  if (change) events.push(change);
+  return events;
+}
+
+export function checkFailed(state: DeliveryState, c: Command<'check.failed'>): DeliveryEvent[] {
+  const attempt = state.attemptCount + 1;
+  const retryable = isRetryable(c.error);
+  const lastError = { code: c.error.code, message: c.error.message };
+  const ends = !retryable && (state.status === 'PENDING' || state.status === 'SENT');
+  const events: DeliveryEvent[] = [
+    {
+      type: 'CheckCompleted',
+      data: {
+        checkedAt: c.now,
+        attempt,
+        result: { kind: 'error', error: c.error, retryable },
+        nextCheckAt: ends ? c.now : c.now + backoffDelay(attempt, c.policy.backoffMs),
+        lastError,
+      },
+    },
+  ];
+  if (ends) events.push(statusChange(state, 'UNKNOWN', c.now, 'check-error', { lastError }));
+  return events;
+}
+
+export function receiptReceived(state: DeliveryState, c: Command<'receipt.received'>): DeliveryEvent[] {
+  const r = c.receipt;
+  const { disposition, reason } = judge(state.status, r.observation.status);
+  const events: DeliveryEvent[] = [
+    {
+      type: 'ReceiptReceived',
+      data: {
+        receiptKey: r.receiptKey,
+        receivedAt: c.now,
+        ...(r.format !== undefined && { format: r.format }),
+        providerStatus: r.providerStatus,
+        ...(r.errorCode !== undefined && { errorCode: r.errorCode }),
+        ...(r.occurredAt !== undefined && { occurredAt: r.occurredAt }),
+        ...(r.segment !== undefined && { segment: r.segment }),
+        observation: r.observation,
+        disposition,
+        ...(reason !== undefined && { reason }),
+      },
+    },
+  ];
+  const change = changeFor(state, disposition, r.observation, c.now, 'receipt');
+  if (change) events.push(change);
+  return events;
+}
+
+export function failoverStarted(state: DeliveryState, c: Command<'failover.consider'>): DeliveryEvent[] {
+  const request = state.metadata?.failover?.request ?? {};
+  const fallbackType = request.fallbackChannel === 'lms' ? 'LMS' : 'SMS';
+  const events: DeliveryEvent[] = [
+    {
+      type: 'FailoverStarted',
+      data: {
+        attemptedAt: c.now,
+        fallbackMessageId: `${state.messageId}:api-fallback`,
+        fallbackType,
+      },
+    },
+  ];
+  const skip = !c.senderConfigured
+    ? { warningCode: 'API_FAILOVER_SENDER_MISSING', warningMessage: 'apiFailover.sender is not configured' }
+    : (request.fallbackContent?.trim() ?? '') === ''
+      ? {
+          warningCode: 'FALLBACK_CONTENT_MISSING',
+          warningMessage: 'failover.fallbackContent is required for API-level fallback',
+        }
+      : undefined;
+  if (skip) {
+    events.push({
+      type: 'FailoverFinished',
+      data: { finishedAt: c.now, outcome: 'skipped', ...skip },
+    });
+  }
+  return events;
+}
+
+export function failoverFinished(c: Command<'failover.finished'>): DeliveryEvent[] {
+  return [{ type: 'FailoverFinished', data: { finishedAt: c.now, ...c.result } }];
+}
+
+function changeFor(
+  state: DeliveryState,
+  disposition: string,
+  observation: Observation,
+  now: number,
+  cause: ChangeCause,
+): DeliveryEvent | undefined {
+  if (disposition === 'applied') {
+    return statusChange(state, observation.status, now, cause, observation);
+  }
+  if (disposition === 'settled-late') {
+    return { ...statusChange(state, observation.status, now, cause, observation), type: 'StatusSettledLate' };
+  }
+  return undefined;
+}
+
+function statusChange(
+  state: DeliveryState,
+  to: DeliveryStatus,
+  now: number,
+  cause: ChangeCause,
+  detail: Partial<Observation> & { lastError?: ErrorInfo },
+): { type: 'StatusChanged'; data: StatusChangedData } {
+  return {
+    type: 'StatusChanged',
+    data: {
+      from: state.status,
+      to,
+      changedAt: now,
+      cause,
+      ...(detail.statusCode !== undefined && { statusCode: detail.statusCode }),
+      ...(detail.statusMessage !== undefined && { statusMessage: detail.statusMessage }),
+      ...(detail.sentAt !== undefined && { sentAt: detail.sentAt }),
+      ...(detail.deliveredAt !== undefined && { deliveredAt: detail.deliveredAt }),
+      ...(detail.failedAt !== undefined && { failedAt: detail.failedAt }),
+      ...(detail.lastError !== undefined && { lastError: detail.lastError }),
+      ...(detail.raw !== undefined && { raw: detail.raw }),
+    },
+  };
+}

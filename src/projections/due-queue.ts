@@ -1,0 +1,75 @@
+/**
+ * A min-heap of (time, message id): the in-memory index of due checks. An
+ * entry is only a hint; the caller says whether it is still current, and
+ * stale ones are dropped as they surface, so rescheduling never searches.
+ */
+export class DueQueue {
+  readonly #times: number[] = [];
+  readonly #ids: string[] = [];
+
+  get size(): number {
+    return this.#ids.length;
+  }
+
+  schedule(messageId: string, at: number): void {
+    this.#times.push(at);
+    this.#ids.push(messageId);
+    this.#up(this.#ids.length - 1);
+  }
+
+  /**
+   * The ids due at or before `now`, earliest first, at most `limit`. Entries
+   * `isCurrent` rejects are dropped; the ones returned stay queued.
+   */
+  takeDue(now: number, limit: number, isCurrent: (id: string, at: number) => boolean): string[] {
+    const taken: Array<[number, string]> = [];
+    const seen = new Set<string>();
+    while (taken.length < limit && this.#ids.length > 0 && this.#times[0]! <= now) {
+      const at = this.#times[0]!;
+      const id = this.#ids[0]!;
+      this.#pop();
+      if (seen.has(id) || !isCurrent(id, at)) continue;
+      seen.add(id);
+      taken.push([at, id]);
+    }
+    for (const [at, id] of taken) this.schedule(id, at);
+    return taken.map(([, id]) => id);
+  }
+
+  #pop(): void {
+    const lastTime = this.#times.pop()!;
+    const lastId = this.#ids.pop()!;
+    if (this.#ids.length === 0) return;
+    this.#times[0] = lastTime;
+    this.#ids[0] = lastId;
+    this.#down(0);
+  }
+
+  #up(i: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.#times[parent]! <= this.#times[i]!) return;
+      this.#swap(i, parent);
+      i = parent;
+    }
+  }
+
+  #down(i: number): void {
+    const n = this.#ids.length;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let least = i;
+      if (left < n && this.#times[left]! < this.#times[least]!) least = left;
+      if (right < n && this.#times[right]! < this.#times[least]!) least = right;
+      if (least === i) return;
+      this.#swap(i, least);
+      i = least;
+    }
+  }
+
+  #swap(a: number, b: number): void {
+    [this.#times[a], this.#times[b]] = [this.#times[b]!, this.#times[a]!];
+    [this.#ids[a], this.#ids[b]] = [this.#ids[b]!, this.#ids[a]!];
+  }
+}

@@ -1,0 +1,143 @@
+import type { Position } from '../eventstore/position.js';
+import type { DeliveryState } from '../machines/state.js';
+import { POLLABLE_STATUSES } from '../machines/status.js';
+import { providerMessageKey } from '../receipts/message-id.js';
+import { DueQueue } from './due-queue.js';
+import type {
+  ProjectionBatch,
+  ProjectionStore,
+  ProjectionWriter,
+  RebuildTarget,
+  Shard,
+} from './projection-store.js';
+import { inShard, storedState } from './projection-store.js';
+import { compareRecords, countByRows, matchesFilter } from './record-query.js';
+import type { CountByField, CountByRow, ListOptions, RecordFilter } from './record-filter.js';
+
+/** The projection's data: rows, indexes and checkpoint. */
+class Tables implements ProjectionWriter {
+  readonly rows = new Map<string, DeliveryState>();
+  readonly byProviderKey = new Map<string, Set<string>>();
+  readonly due = new DueQueue();
+  checkpoint: Position | null = null;
+
+  async readCheckpoint(): Promise<Position | null> {
+    return this.checkpoint;
+  }
+
+  async getStates(messageIds: readonly string[]): Promise<Map<string, DeliveryState>> {
+    const found = new Map<string, DeliveryState>();
+    for (const id of messageIds) {
+      const row = this.rows.get(id);
+      if (row) found.set(id, row);
+    }
+    return found;
+  }
+
+  async commit(batch: ProjectionBatch): Promise<void> {
+    for (const id of batch.deletes ?? []) this.#remove(id);
+    for (const state of batch.upserts) this.#put(storedState(state));
+    this.checkpoint = batch.checkpoint;
+  }
+
+  #put(state: DeliveryState): void {
+    const before = this.rows.get(state.messageId);
+    if (before && before.providerMessageId !== state.providerMessageId) {
+      this.byProviderKey.get(keyOf(before))?.delete(before.messageId);
+    }
+    this.rows.set(state.messageId, state);
+    const key = keyOf(state);
+    let ids = this.byProviderKey.get(key);
+    if (!ids) this.byProviderKey.set(key, (ids = new Set()));
+    ids.add(state.messageId);
+    if (POLLABLE_STATUSES.has(state.status)) this.due.schedule(state.messageId, state.nextCheckAt);
+  }
+
+  #remove(messageId: string): void {
+    const before = this.rows.get(messageId);
+    if (!before) return;
+    this.rows.delete(messageId);
+    this.byProviderKey.get(keyOf(before))?.delete(messageId);
+  }
+}
+
+function keyOf(state: DeliveryState): string {
+  return `${state.providerId}\u0000${providerMessageKey(state.providerMessageId)}`;
+}
+
+/** The records projection held in memory: for tests and the in-memory library default. */
+export class InMemoryProjectionStore implements ProjectionStore {
+  #tables = new Tables();
+
+  readCheckpoint(): Promise<Position | null> {
+    return this.#tables.readCheckpoint();
+  }
+
+  getStates(messageIds: readonly string[]): Promise<Map<string, DeliveryState>> {
+    return this.#tables.getStates(messageIds);
+  }
+
+  commit(batch: ProjectionBatch): Promise<void> {
+    return this.#tables.commit(batch);
+  }
+
+  async get(messageId: string): Promise<DeliveryState | undefined> {
+    return this.#tables.rows.get(messageId);
+  }
+
+  async findByProviderMessageKeys(providerId: string, keys: readonly string[]): Promise<string[]> {
+    const found = new Set<string>();
+    for (const key of keys) {
+      for (const id of this.#tables.byProviderKey.get(`${providerId}\u0000${key}`) ?? []) {
+        found.add(id);
+      }
+    }
+    return [...found];
+  }
+
+  async listDue(now: number, limit: number, shard?: Shard): Promise<DeliveryState[]> {
+    const rows = this.#tables.rows;
+    return this.#tables.due
+      .takeDue(now, limit, (id, at) => {
+        const row = rows.get(id);
+        return (
+          row !== undefined &&
+          row.nextCheckAt === at &&
+          POLLABLE_STATUSES.has(row.status) &&
+          inShard(id, shard)
+        );
+      })
+      .map((id) => rows.get(id)!);
+  }
+
+  async list(options: ListOptions): Promise<DeliveryState[]> {
+    const offset = options.offset ?? 0;
+    return [...this.#tables.rows.values()]
+      .filter((row) => matchesFilter(row, options))
+      .sort(compareRecords(options.orderBy ?? 'requestedAt', options.orderDirection ?? 'desc'))
+      .slice(offset, offset + options.limit);
+  }
+
+  async count(filter: RecordFilter): Promise<number> {
+    let n = 0;
+    for (const row of this.#tables.rows.values()) if (matchesFilter(row, filter)) n++;
+    return n;
+  }
+
+  async countBy(filter: RecordFilter, groupBy: readonly CountByField[]): Promise<CountByRow[]> {
+    return countByRows(
+      [...this.#tables.rows.values()].filter((row) => matchesFilter(row, filter)),
+      groupBy,
+    );
+  }
+
+  async beginRebuild(): Promise<RebuildTarget> {
+    const fresh = new Tables();
+    const swapIn = async () => {
+      this.#tables = fresh;
+    };
+    return Object.assign(fresh, { swapIn, abandon: async () => {} });
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,222 @@
+import type {
+  EventStore,
+  RecordedEvent,
+  Subscription,
+} from '../eventstore/event-store.js';
+import { comparePositions, formatPosition, type Position } from '../eventstore/position.js';
+import type { Logger } from '../logger.js';
+import { STREAM_PREFIX } from '../machines/events.js';
+import { type DeliveryState, evolve } from '../machines/state.js';
+import type { ChangeFeed, StatusChange } from './change-feed.js';
+import { statusChangeOf, toDeliveryEvent } from './delivery-events.js';
+import type { ProjectionStore, ProjectionWriter } from './projection-store.js';
+
+export interface RebuildProgress {
+  /** Events applied to the new projection so far. */
+  readonly applied: number;
+  /** Events in the store when the rebuild started (for delivery streams). */
+  readonly total: number;
+}
+
+interface Waiter {
+  readonly position: Position;
+  readonly resolve: () => void;
+}
+
+const FILTER = { streamPrefixes: [STREAM_PREFIX] };
+const RESUBSCRIBE_DELAYS_MS = [100, 500, 2000, 5000];
+
+/**
+ * Keeps the records projection: follows the event store from the
+ * projection's checkpoint, folds each message's events into its record with
+ * `evolve`, and writes rows and checkpoint together. Publishes the status
+ * changes it applies, and lets callers wait until it has reached a position.
+ */
+export class RecordsProjection {
+  readonly #events: EventStore;
+  readonly #store: ProjectionStore;
+  readonly #feed: ChangeFeed;
+  readonly #log: Logger;
+  #subscription: Subscription | undefined;
+  #position: Position | null = null;
+  #waiters: Waiter[] = [];
+  #lock: Promise<unknown> = Promise.resolve();
+  #stopped = true;
+  #failures = 0;
+
+  constructor(events: EventStore, store: ProjectionStore, feed: ChangeFeed, log: Logger) {
+    this.#events = events;
+    this.#store = store;
+    this.#feed = feed;
+    this.#log = log;
+  }
+
+  /** The last position applied, null before the first event. */
+  get position(): Position | null {
+    return this.#position;
+  }
+
+  /** Starts following the store; resolves once caught up with it. */
+  async start(): Promise<void> {
+    this.#stopped = false;
+    this.#position = await this.#store.readCheckpoint();
+    await this.#subscribe();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#subscription?.close();
+    this.#subscription = undefined;
+  }
+
+  /** Resolves when the projection has applied the event at `position`. */
+  waitFor(position: Position): Promise<void> {
+    if (this.#position !== null && comparePositions(this.#position, position) >= 0) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.#waiters.push({ position, resolve });
+    });
+  }
+
+  /**
+   * Builds the projection again from position zero into a fresh copy, then
+   * swaps it in; reads keep using the old copy until the swap.
+   */
+  async rebuild(onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
+    const head = await this.#events.headPosition(FILTER);
+    const total = head === null ? 0 : await this.#countUpTo(head);
+    const target = await this.#store.beginRebuild();
+    let applied = 0;
+    // The copy never goes past what the live projection has applied: later
+    // events reach it through the live subscription after the swap, so that
+    // their changes are published once, as usual.
+    const fill = async (): Promise<void> => {
+      for (;;) {
+        const upTo = this.#position;
+        const after = await target.readCheckpoint();
+        if (upTo === null || (after !== null && comparePositions(after, upTo) >= 0)) return;
+        const page = await this.#events.readAll({ after, maxCount: 1000, filter: FILTER });
+        const wanted = page.filter((e) => comparePositions(e.position, upTo) <= 0);
+        if (wanted.length === 0) return;
+        await this.#apply(target, wanted, false);
+        applied += wanted.length;
+        onProgress?.({ applied, total: Math.max(total, applied) });
+      }
+    };
+
+    try {
+      await fill();
+      // The last stretch and the swap happen while live updates wait, so
+      // that no event is applied to the old copy after the new one read it.
+      await this.#exclusive(async () => {
+        await fill();
+        await target.swapIn();
+      });
+    } catch (error) {
+      await target.abandon();
+      throw error;
+    }
+    this.#log.info({ events: applied }, 'projection rebuilt');
+    return { applied, total: Math.max(total, applied) };
+  }
+
+  async #countUpTo(head: Position): Promise<number> {
+    // The port has no count; reading positions once is what a progress bar needs.
+    let count = 0;
+    let after: Position | null = null;
+    for (;;) {
+      const page = await this.#events.readAll({ after, maxCount: 5000, filter: FILTER });
+      if (page.length === 0) return count;
+      for (const event of page) {
+        if (comparePositions(event.position, head) > 0) return count;
+        count++;
+      }
+      after = page[page.length - 1]!.position;
+    }
+  }
+
+  async #subscribe(): Promise<void> {
+    const subscription = this.#events.subscribeToAll(
+      {
+        onEvents: (events) => this.#exclusive(() => this.#apply(this.#store, events, true)),
+        onError: (error) => this.#resubscribeLater(error),
+      },
+      { after: this.#position, filter: FILTER },
+    );
+    this.#subscription = subscription;
+    await subscription.caughtUp;
+    this.#failures = 0;
+  }
+
+  #resubscribeLater(error: Error): void {
+    if (this.#stopped) return;
+    const delay = RESUBSCRIBE_DELAYS_MS[Math.min(this.#failures, RESUBSCRIBE_DELAYS_MS.length - 1)]!;
+    this.#failures++;
+    this.#log.error(
+      { err: error, retryInMs: delay, checkpoint: this.#position && formatPosition(this.#position) },
+      'projection subscription failed; resubscribing from the checkpoint',
+    );
+    setTimeout(() => {
+      if (this.#stopped) return;
+      this.#subscribe().catch((e: Error) => this.#resubscribeLater(e));
+    }, delay).unref();
+  }
+
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(work);
+    this.#lock = run.catch(() => undefined);
+    return run;
+  }
+
+  async #apply(target: ProjectionWriter, events: readonly RecordedEvent[], live: boolean) {
+    const from = live ? this.#position : await target.readCheckpoint();
+    const fresh = from === null ? events : events.filter((e) => comparePositions(e.position, from) > 0);
+    if (fresh.length === 0) return;
+
+    const ids = [...new Set(fresh.map((e) => e.streamId.slice(STREAM_PREFIX.length)))];
+    const states = await target.getStates(ids);
+    const touched = new Map<string, DeliveryState>();
+    const changes: StatusChange[] = [];
+
+    for (const recorded of fresh) {
+      const event = toDeliveryEvent(recorded);
+      if (event === undefined) {
+        this.#log.warn({ type: recorded.type, streamId: recorded.streamId }, 'unknown event type skipped');
+        continue;
+      }
+      const messageId = recorded.streamId.slice(STREAM_PREFIX.length);
+      let after: DeliveryState;
+      try {
+        after = evolve(states.get(messageId), event);
+      } catch (error) {
+        this.#log.warn({ err: error, messageId, type: event.type }, 'event does not fit the record; skipped');
+        continue;
+      }
+      states.set(messageId, after);
+      touched.set(messageId, after);
+      if (live) {
+        const change = statusChangeOf(event, recorded, after);
+        if (change) changes.push(change);
+      }
+    }
+
+    const checkpoint = fresh[fresh.length - 1]!.position;
+    await target.commit({ upserts: [...touched.values()], checkpoint });
+    if (!live) return;
+
+    this.#position = checkpoint;
+    this.#releaseWaiters();
+    for (const change of changes) this.#feed.publish(change);
+  }
+
+  #releaseWaiters(): void {
+    const reached = this.#position!;
+    const waiting: Waiter[] = [];
+    for (const waiter of this.#waiters) {
+      if (comparePositions(reached, waiter.position) >= 0) waiter.resolve();
+      else waiting.push(waiter);
+    }
+    this.#waiters = waiting;
+  }
+}

@@ -1,0 +1,241 @@
+import type Database from 'better-sqlite3';
+import { type Position, position } from '../eventstore/position.js';
+import type { DeliveryState } from '../machines/state.js';
+import { POLLABLE_STATUSES } from '../machines/status.js';
+import { providerMessageKey } from '../receipts/message-id.js';
+import { type ProjectionBatch, type Shard, shardHash, storedState } from './projection-store.js';
+import {
+  allowed,
+  type CountByField,
+  type CountByRow,
+  type ListOptions,
+  type RecordFilter,
+} from './record-filter.js';
+
+const COLUMN: Record<CountByField | 'messageId' | 'providerMessageId' | 'to' | 'from', string> = {
+  messageId: 'message_id',
+  providerId: 'provider_id',
+  providerMessageId: 'provider_message_id',
+  type: 'type',
+  status: 'status',
+  to: 'to_addr',
+  from: 'from_addr',
+};
+
+const ORDER_COLUMN = { requestedAt: 'requested_at', statusUpdatedAt: 'status_updated_at' };
+
+/** One generation of the records table, its indexes and its checkpoint. */
+export class RecordTable {
+  readonly generation: number;
+  readonly #db: Database.Database;
+  readonly #name: string;
+  readonly #statements;
+  readonly #commit: Database.Transaction<(batch: ProjectionBatch) => void>;
+
+  static drop(db: Database.Database, generation: number): void {
+    db.exec(`DROP TABLE IF EXISTS records_g${generation}`);
+    db.prepare('DELETE FROM projection_checkpoints WHERE name = ?').run(`records_g${generation}`);
+  }
+
+  constructor(db: Database.Database, generation: number) {
+    this.#db = db;
+    this.generation = generation;
+    const t = `records_g${generation}`;
+    this.#name = t;
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS projection_checkpoints (
+        name TEXT PRIMARY KEY,
+        commit_position TEXT NOT NULL,
+        prepare_position TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS ${t} (
+        message_id TEXT NOT NULL UNIQUE,
+        provider_id TEXT NOT NULL,
+        provider_message_id TEXT NOT NULL,
+        provider_message_key TEXT NOT NULL,
+        type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        to_addr TEXT NOT NULL,
+        from_addr TEXT,
+        requested_at INTEGER NOT NULL,
+        status_updated_at INTEGER NOT NULL,
+        due_at INTEGER,
+        shard INTEGER NOT NULL,
+        state TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS ${t}_due ON ${t} (due_at) WHERE due_at IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS ${t}_provider ON ${t} (provider_id, provider_message_key);
+      CREATE INDEX IF NOT EXISTS ${t}_requested ON ${t} (requested_at, message_id);
+      CREATE INDEX IF NOT EXISTS ${t}_updated ON ${t} (status_updated_at, message_id);
+    `);
+
+    this.#statements = {
+      upsert: db.prepare(
+        `INSERT INTO ${t} (message_id, provider_id, provider_message_id, provider_message_key,
+           type, status, to_addr, from_addr, requested_at, status_updated_at, due_at, shard, state)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (message_id) DO UPDATE SET
+           provider_id = excluded.provider_id,
+           provider_message_id = excluded.provider_message_id,
+           provider_message_key = excluded.provider_message_key,
+           type = excluded.type, status = excluded.status,
+           to_addr = excluded.to_addr, from_addr = excluded.from_addr,
+           requested_at = excluded.requested_at, status_updated_at = excluded.status_updated_at,
+           due_at = excluded.due_at, state = excluded.state`,
+      ),
+      remove: db.prepare(`DELETE FROM ${t} WHERE message_id = ?`),
+      get: db.prepare(`SELECT state FROM ${t} WHERE message_id = ?`).pluck(),
+      getMany: db
+        .prepare(`SELECT state FROM ${t} WHERE message_id IN (SELECT value FROM json_each(?))`)
+        .pluck(),
+      byKeys: db
+        .prepare(
+          `SELECT message_id FROM ${t} WHERE provider_id = ?
+           AND provider_message_key IN (SELECT value FROM json_each(?))`,
+        )
+        .pluck(),
+      due: db
+        .prepare(`SELECT state FROM ${t} WHERE due_at <= ? ORDER BY due_at LIMIT ?`)
+        .pluck(),
+      dueInShard: db
+        .prepare(
+          `SELECT state FROM ${t} WHERE due_at <= ? AND shard % ? = ? ORDER BY due_at LIMIT ?`,
+        )
+        .pluck(),
+      checkpoint: db.prepare(
+        'SELECT commit_position, prepare_position FROM projection_checkpoints WHERE name = ?',
+      ),
+      saveCheckpoint: db.prepare(
+        `INSERT INTO projection_checkpoints (name, commit_position, prepare_position)
+         VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET
+         commit_position = excluded.commit_position, prepare_position = excluded.prepare_position`,
+      ),
+    };
+
+    this.#commit = db.transaction((batch: ProjectionBatch) => {
+      for (const id of batch.deletes ?? []) this.#statements.remove.run(id);
+      for (const state of batch.upserts) this.#upsert(state);
+      this.#statements.saveCheckpoint.run(
+        this.#name,
+        batch.checkpoint.commit.toString(),
+        batch.checkpoint.prepare.toString(),
+      );
+    });
+  }
+
+  readCheckpoint(): Position | null {
+    const row = this.#statements.checkpoint.get(this.#name) as
+      | { commit_position: string; prepare_position: string }
+      | undefined;
+    return row ? position(BigInt(row.commit_position), BigInt(row.prepare_position)) : null;
+  }
+
+  commit(batch: ProjectionBatch): void {
+    this.#commit.immediate(batch);
+  }
+
+  get(messageId: string): DeliveryState | undefined {
+    const text = this.#statements.get.get(messageId) as string | undefined;
+    return text === undefined ? undefined : JSON.parse(text);
+  }
+
+  getStates(messageIds: readonly string[]): Map<string, DeliveryState> {
+    const found = new Map<string, DeliveryState>();
+    if (messageIds.length === 0) return found;
+    for (const text of this.#statements.getMany.all(JSON.stringify(messageIds)) as string[]) {
+      const state = JSON.parse(text) as DeliveryState;
+      found.set(state.messageId, state);
+    }
+    return found;
+  }
+
+  findByProviderMessageKeys(providerId: string, keys: readonly string[]): string[] {
+    return this.#statements.byKeys.all(providerId, JSON.stringify(keys)) as string[];
+  }
+
+  listDue(now: number, limit: number, shard?: Shard): DeliveryState[] {
+    const rows = shard
+      ? this.#statements.dueInShard.all(now, shard.count, shard.index, limit)
+      : this.#statements.due.all(now, limit);
+    return (rows as string[]).map((text) => JSON.parse(text));
+  }
+
+  list(options: ListOptions): DeliveryState[] {
+    const { where, args } = whereClause(options);
+    const order = ORDER_COLUMN[options.orderBy ?? 'requestedAt'];
+    const direction = options.orderDirection === 'asc' ? 'ASC' : 'DESC';
+    const rows = this.#db
+      .prepare(
+        `SELECT state FROM ${this.#name} ${where}
+         ORDER BY ${order} ${direction}, message_id ${direction} LIMIT ? OFFSET ?`,
+      )
+      .pluck()
+      .all(...args, options.limit, options.offset ?? 0) as string[];
+    return rows.map((text) => JSON.parse(text));
+  }
+
+  count(filter: RecordFilter): number {
+    const { where, args } = whereClause(filter);
+    return this.#db
+      .prepare(`SELECT count(*) FROM ${this.#name} ${where}`)
+      .pluck()
+      .get(...args) as number;
+  }
+
+  countBy(filter: RecordFilter, groupBy: readonly CountByField[]): CountByRow[] {
+    const { where, args } = whereClause(filter);
+    if (groupBy.length === 0) return [{ key: {}, count: this.count(filter) }];
+    const columns = groupBy.map((field) => `${COLUMN[field]} AS ${field}`).join(', ');
+    const group = groupBy.map((field) => COLUMN[field]).join(', ');
+    const rows = this.#db
+      .prepare(`SELECT ${columns}, count(*) AS n FROM ${this.#name} ${where} GROUP BY ${group}`)
+      .all(...args) as Array<Record<string, string | number>>;
+    return rows.map((row) => {
+      const key: CountByRow['key'] = {};
+      for (const field of groupBy) key[field] = row[field] as string;
+      return { key, count: row.n as number };
+    });
+  }
+
+  #upsert(input: DeliveryState): void {
+    const state = storedState(input);
+    this.#statements.upsert.run(
+      state.messageId,
+      state.providerId,
+      state.providerMessageId,
+      providerMessageKey(state.providerMessageId),
+      state.type,
+      state.status,
+      state.to,
+      state.from ?? null,
+      state.requestedAt,
+      state.statusUpdatedAt,
+      POLLABLE_STATUSES.has(state.status) ? state.nextCheckAt : null,
+      shardHash(state.messageId),
+      JSON.stringify(state),
+    );
+  }
+}
+
+function whereClause(filter: RecordFilter): { where: string; args: unknown[] } {
+  const clauses: string[] = [];
+  const args: unknown[] = [];
+  for (const field of Object.keys(COLUMN) as Array<keyof typeof COLUMN>) {
+    const values = allowed(filter[field] as string | readonly string[] | undefined);
+    if (values === undefined) continue;
+    clauses.push(`${COLUMN[field]} IN (SELECT value FROM json_each(?))`);
+    args.push(JSON.stringify(values));
+  }
+  const ranges: Array<[string, Date | undefined, string]> = [
+    ['requested_at', filter.requestedAtFrom, '>='],
+    ['requested_at', filter.requestedAtTo, '<='],
+    ['status_updated_at', filter.statusUpdatedAtFrom, '>='],
+    ['status_updated_at', filter.statusUpdatedAtTo, '<='],
+  ];
+  for (const [column, value, op] of ranges) {
+    if (value === undefined) continue;
+    clauses.push(`${column} ${op} ?`);
+    args.push(value.getTime());
+  }
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', args };
+}

@@ -1,0 +1,120 @@
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../eventstore/sqlite-database.js';
+import type { Position } from '../eventstore/position.js';
+import type { DeliveryState } from '../machines/state.js';
+import {
+  type ProjectionBatch,
+  type ProjectionStore,
+  type RebuildTarget,
+  type Shard,
+} from './projection-store.js';
+import type { CountByField, CountByRow, ListOptions, RecordFilter } from './record-filter.js';
+import { RecordTable } from './sqlite-record-table.js';
+
+export interface SqliteProjectionStoreOptions {
+  /** Path of the database file, or `":memory:"`. */
+  readonly filename?: string;
+  /** An open database to share, e.g. the SQLite event store's (`eventStore.database`). */
+  readonly database?: Database.Database;
+}
+
+const META = `
+  CREATE TABLE IF NOT EXISTS projection_generations (
+    name TEXT PRIMARY KEY,
+    live INTEGER NOT NULL
+  );
+`;
+
+/**
+ * The records projection in SQLite: one table per generation, so that a
+ * rebuild fills a new table while the live one keeps serving, then swaps in
+ * one transaction. The checkpoint is written in the same transaction as the
+ * rows it covers.
+ */
+export class SqliteProjectionStore implements ProjectionStore {
+  readonly database: Database.Database;
+  readonly #ownsDatabase: boolean;
+  #live: RecordTable;
+
+  constructor(options: SqliteProjectionStoreOptions = {}) {
+    this.#ownsDatabase = options.database === undefined;
+    this.database = options.database ?? openDatabase(options.filename ?? ':memory:');
+    this.database.exec(META);
+    this.#live = new RecordTable(this.database, this.#liveGeneration());
+  }
+
+  readCheckpoint(): Promise<Position | null> {
+    return Promise.resolve(this.#live.readCheckpoint());
+  }
+
+  getStates(messageIds: readonly string[]): Promise<Map<string, DeliveryState>> {
+    return Promise.resolve(this.#live.getStates(messageIds));
+  }
+
+  commit(batch: ProjectionBatch): Promise<void> {
+    this.#live.commit(batch);
+    return Promise.resolve();
+  }
+
+  async get(messageId: string): Promise<DeliveryState | undefined> {
+    return this.#live.get(messageId);
+  }
+
+  async findByProviderMessageKeys(providerId: string, keys: readonly string[]): Promise<string[]> {
+    return this.#live.findByProviderMessageKeys(providerId, keys);
+  }
+
+  async listDue(now: number, limit: number, shard?: Shard): Promise<DeliveryState[]> {
+    return this.#live.listDue(now, limit, shard);
+  }
+
+  async list(options: ListOptions): Promise<DeliveryState[]> {
+    return this.#live.list(options);
+  }
+
+  async count(filter: RecordFilter): Promise<number> {
+    return this.#live.count(filter);
+  }
+
+  async countBy(filter: RecordFilter, groupBy: readonly CountByField[]): Promise<CountByRow[]> {
+    return this.#live.countBy(filter, groupBy);
+  }
+
+  async beginRebuild(): Promise<RebuildTarget> {
+    const generation = this.#live.generation + 1;
+    RecordTable.drop(this.database, generation);
+    const table = new RecordTable(this.database, generation);
+    return {
+      readCheckpoint: async () => table.readCheckpoint(),
+      getStates: async (ids) => table.getStates(ids),
+      commit: async (batch) => table.commit(batch),
+      swapIn: async () => {
+        const old = this.#live;
+        this.database.transaction(() => {
+          this.database
+            .prepare(
+              `INSERT INTO projection_generations (name, live) VALUES ('records', ?)
+               ON CONFLICT (name) DO UPDATE SET live = excluded.live`,
+            )
+            .run(generation);
+          RecordTable.drop(this.database, old.generation);
+        })();
+        this.#live = table;
+      },
+      abandon: async () => RecordTable.drop(this.database, generation),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsDatabase && this.database.open) this.database.close();
+  }
+
+  #liveGeneration(): number {
+    const live = this.database
+      .prepare(`SELECT live FROM projection_generations WHERE name = 'records'`)
+      .pluck()
+      .get() as number | undefined;
+    return live ?? 1;
+  }
+}
+

@@ -1,0 +1,491 @@
+import { type Observable, takeWhile } from 'rxjs';
+import { ServiceClosedError, ValidationError } from '../errors.js';
+import type { EventStore } from '../eventstore/event-store.js';
+import { InMemoryEventStore } from '../eventstore/in-memory.js';
+import { formatPosition, maxPosition, type Position } from '../eventstore/position.js';
+import { SqliteEventStore } from '../eventstore/sqlite.js';
+import { type Logger, silentLogger } from '../logger.js';
+import type { DeliveryCommand } from '../machines/commands.js';
+import type { PollingConfig } from '../machines/policy.js';
+import { type DeliveryState, evolve } from '../machines/state.js';
+import { isTerminal } from '../machines/status.js';
+import { ChangeFeed, type StatusChange } from '../projections/change-feed.js';
+import { toDeliveryEvent } from '../projections/delivery-events.js';
+import { InMemoryProjectionStore } from '../projections/in-memory-store.js';
+import type { ProjectionStore, Shard } from '../projections/projection-store.js';
+import type { CountByField, CountByRow, ListOptions, RecordFilter } from '../projections/record-filter.js';
+import { type RebuildProgress, RecordsProjection } from '../projections/records-projection.js';
+import { SqliteProjectionStore } from '../projections/sqlite-store.js';
+import { type TrackingRecord, toTrackingRecord } from '../projections/tracking-record.js';
+import { alternativeKeys, providerMessageKey } from '../receipts/message-id.js';
+import type { Receipt } from '../receipts/receipt.js';
+import { checkShard, indexProviders, resolvePolling } from './config.js';
+import { fallbackSend, isNonKakaoUser } from './failover.js';
+import { type CommandMetadata, MessageActors, type Outcome } from './message-actor.js';
+import { askProvider } from './provider-check.js';
+import { type ReceiptOutcome, receiptToApply } from './receipt-intake.js';
+import { type StatusChangeOptions, statusChanges } from './status-stream.js';
+import type { ApiFailoverConfig, HookContext, Provider, SendResult } from './types.js';
+import { validateReceipt } from './validate-receipt.js';
+import { parseSend } from './validate-send.js';
+
+export interface DeliveryTrackingServiceConfig {
+  /** Providers to poll; may be empty for a service that only takes pushed receipts. */
+  providers?: readonly Provider[];
+  /** @defaultValue `new InMemoryEventStore()` */
+  eventStore?: EventStore;
+  /** @defaultValue the SQLite one in the same database with a SqliteEventStore, in memory otherwise */
+  projectionStore?: ProjectionStore;
+  polling?: Partial<PollingConfig>;
+  apiFailover?: ApiFailoverConfig;
+  /** A pino-compatible logger. @defaultValue silent */
+  logger?: Logger;
+  /** Check only this shard's messages (a stable hash of the message id); reads and receipts serve all. */
+  shard?: Shard;
+  /** Per provider id: also match receipt ids read in the other base (decimal and hex). */
+  receiptMatching?: Record<string, { decimalHex?: boolean }>;
+  /** The clock, in epoch ms. @defaultValue `Date.now` */
+  now?: () => number;
+}
+
+/** One event of a message's history. */
+export interface HistoryEntry {
+  type: string;
+  revision: number;
+  position: string;
+  recordedAt: Date;
+  occurredAt: Date;
+  data: Record<string, unknown>;
+}
+
+/** What one polling run did. */
+export interface RunSummary {
+  /** Messages that were due and checked. */
+  checked: number;
+  /** Messages whose status changed. */
+  changed: number;
+  /** Checks that failed with an error of the service itself (not of the provider). */
+  failed: number;
+}
+
+/**
+ * Follows messages after they were sent until their fate is known: polls
+ * providers with backoff, takes pushed receipts, applies timeouts and
+ * failover, and answers what happened to each message. Every change is an
+ * event in the message's stream; records are read from a projection.
+ */
+export class DeliveryTrackingService {
+  readonly #events: EventStore;
+  readonly #projections: ProjectionStore;
+  readonly #providers: Map<string, Provider>;
+  readonly #polling: PollingConfig;
+  readonly #failover: ApiFailoverConfig | undefined;
+  readonly #log: Logger;
+  readonly #shard: Shard | undefined;
+  readonly #receiptMatching: Record<string, { decimalHex?: boolean }>;
+  readonly #now: () => number;
+  readonly #feed = new ChangeFeed();
+  readonly #actors: MessageActors;
+  readonly #projection: RecordsProjection;
+  readonly #closing = new AbortController();
+  #initializing: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #run: Promise<RunSummary> | undefined;
+  #closed: Promise<void> | undefined;
+
+  constructor(config: DeliveryTrackingServiceConfig = {}) {
+    if (config === null || typeof config !== 'object') {
+      throw new ValidationError('expected a configuration object', 'config');
+    }
+    this.#providers = indexProviders(config.providers);
+    this.#polling = resolvePolling(config.polling);
+    this.#failover = config.apiFailover;
+    this.#log = (config.logger ?? silentLogger).child({ component: 'delivery-tracking' });
+    this.#shard = checkShard(config.shard);
+    this.#receiptMatching = config.receiptMatching ?? {};
+    this.#now = config.now ?? Date.now;
+    this.#events = config.eventStore ?? new InMemoryEventStore();
+    this.#projections =
+      config.projectionStore ??
+      (this.#events instanceof SqliteEventStore
+        ? new SqliteProjectionStore({ database: this.#events.database })
+        : new InMemoryProjectionStore());
+    this.#actors = new MessageActors(this.#events);
+    this.#projection = new RecordsProjection(
+      this.#events,
+      this.#projections,
+      this.#feed,
+      this.#log.child({ component: 'projection' }),
+    );
+  }
+
+  /** The polling rules in force. */
+  get polling(): Readonly<PollingConfig> {
+    return this.#polling;
+  }
+
+  /** Catches the projections up with the store. Every method does this on first use. */
+  async init(): Promise<void> {
+    if (this.#closed) throw new ServiceClosedError();
+    this.#initializing ??= this.#projection.start().catch((error: unknown) => {
+      this.#initializing = undefined;
+      throw error;
+    });
+    await this.#initializing;
+  }
+
+  /** Runs `runOnce` every `polling.intervalMs` until `stop()` or `close()`. */
+  start(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setInterval(() => {
+      this.runOnce().catch((error: unknown) => {
+        this.#log.error({ err: error }, 'polling run failed');
+      });
+    }, this.#polling.intervalMs);
+    this.#log.info({ intervalMs: this.#polling.intervalMs, shard: this.#shard }, 'polling started');
+  }
+
+  stop(): void {
+    if (!this.#timer) return;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#log.info({}, 'polling stopped');
+  }
+
+  /** Stops polling, waits for the run in flight, and closes the stores. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.stop();
+      this.#closing.abort(new ServiceClosedError());
+      await this.#run?.catch(() => undefined);
+      await this.#projection.stop();
+      await this.#projections.close();
+      await this.#events.close();
+      this.#log.info({}, 'closed');
+    })();
+    return this.#closed;
+  }
+
+  /**
+   * Starts tracking a message that was just sent: k-msg's hook context and
+   * send result. When it resolves, `getRecord` shows the message.
+   * @throws ValidationError when an argument does not have the expected shape
+   */
+  async recordSend(context: HookContext, result: SendResult): Promise<void> {
+    await this.#ready();
+    const send = parseSend(context, result);
+    const now = this.#now();
+    const outcome = await this.#actors.execute(
+      send.messageId,
+      { type: 'send.record', now, policy: this.#polling, send },
+      { causationId: `send:${send.messageId}` },
+    );
+    await this.#settle(outcome);
+    this.#log.debug({ messageId: send.messageId, status: outcome.state?.status }, 'send recorded');
+  }
+
+  async getRecord(messageId: string): Promise<TrackingRecord | undefined> {
+    await this.#ready();
+    const state = await this.#projections.get(requireId(messageId));
+    return state && toTrackingRecord(state);
+  }
+
+  async listRecords(options: ListOptions): Promise<TrackingRecord[]> {
+    await this.#ready();
+    if (!options || !Number.isInteger(options.limit) || options.limit < 0) {
+      throw new ValidationError('expected a whole number >= 0', 'limit');
+    }
+    return (await this.#projections.list(options)).map(toTrackingRecord);
+  }
+
+  async countRecords(filter: RecordFilter = {}): Promise<number> {
+    await this.#ready();
+    return this.#projections.count(filter);
+  }
+
+  async countBy(filter: RecordFilter, groupBy: readonly CountByField[]): Promise<CountByRow[]> {
+    await this.#ready();
+    for (const field of groupBy) {
+      if (!['providerId', 'type', 'status'].includes(field)) {
+        throw new ValidationError(`expected providerId, type or status, got ${JSON.stringify(field)}`, 'groupBy');
+      }
+    }
+    return this.#projections.countBy(filter ?? {}, groupBy);
+  }
+
+  /** The message's events in order, each with when it happened and when it was stored. */
+  async history(messageId: string): Promise<HistoryEntry[]> {
+    await this.#ready();
+    const recorded = await this.#actors.readHistory(requireId(messageId));
+    return recorded.map((event) => ({
+      type: event.type,
+      revision: event.revision,
+      position: formatPosition(event.position),
+      recordedAt: event.recordedAt,
+      occurredAt: new Date(Number(event.metadata.occurredAt ?? event.recordedAt.getTime())),
+      data: event.data,
+    }));
+  }
+
+  /** The record as it stood at `at`: its events up to that time, folded. */
+  async recordAt(messageId: string, at: Date): Promise<TrackingRecord | undefined> {
+    await this.#ready();
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
+      throw new ValidationError('expected a valid Date', 'at');
+    }
+    let state: DeliveryState | undefined;
+    for (const recorded of await this.#actors.readHistory(requireId(messageId))) {
+      const occurredAt = Number(recorded.metadata.occurredAt ?? recorded.recordedAt.getTime());
+      if (occurredAt > at.getTime()) break;
+      const event = toDeliveryEvent(recorded);
+      if (event) state = evolve(state, event);
+    }
+    return state && toTrackingRecord(state);
+  }
+
+  /**
+   * Status changes as they are projected; filter by message, provider or
+   * status, and replay past ones first with `from`.
+   */
+  statusChanges(options: StatusChangeOptions = {}): Observable<StatusChange> {
+    return statusChanges(this.#events, this.#feed, () => this.#ready(), options);
+  }
+
+  /** One message's changes from its first, completing when it reaches a final status. */
+  watch(messageId: string): Observable<StatusChange> {
+    return this.statusChanges({ messageId: requireId(messageId), from: 'start' }).pipe(
+      takeWhile((change) => !isTerminal(change.status), true),
+    );
+  }
+
+  /**
+   * Takes one delivery report: matches it to its message by provider and
+   * provider message id, and records it. A repeated report has one effect.
+   */
+  async ingestReceipt(
+    receipt: Receipt,
+    options: { format?: string } & CommandMetadata = {},
+  ): Promise<ReceiptOutcome> {
+    await this.#ready();
+    validateReceipt(receipt);
+    const messageIds = await this.#match(receipt);
+    if (messageIds.length === 0) {
+      return {
+        outcome: 'ignored',
+        reason: `no tracked message of provider ${receipt.providerId} has provider message id ${receipt.providerMessageId}`,
+      };
+    }
+    if (messageIds.length > 1) {
+      this.#log.warn({ providerId: receipt.providerId, messageIds }, 'receipt matches several messages');
+    }
+    let last: ReceiptOutcome | undefined;
+    for (const messageId of messageIds) {
+      const command: DeliveryCommand = {
+        type: 'receipt.received',
+        now: this.#now(),
+        receipt: receiptToApply(receipt, options.format),
+      };
+      const outcome = await this.#actors.execute(messageId, command, {
+        causationId: `receipt:${command.receipt.receiptKey}`,
+        ...options,
+      });
+      await this.#settle(outcome);
+      last = describeReceipt(messageId, outcome);
+    }
+    return last!;
+  }
+
+  /**
+   * Checks one batch of due messages, `polling.concurrency` at a time, and
+   * resolves when their events are appended and projected. A call while a
+   * run is in flight joins it.
+   */
+  runOnce(): Promise<RunSummary> {
+    if (this.#closed) return Promise.resolve({ checked: 0, changed: 0, failed: 0 });
+    this.#run ??= this.#runBatch().finally(() => {
+      this.#run = undefined;
+    });
+    return this.#run;
+  }
+
+  /** Builds every projection again from position zero and swaps it in. */
+  async rebuildProjections(onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
+    await this.#ready();
+    return this.#projection.rebuild(onProgress);
+  }
+
+  async #runBatch(): Promise<RunSummary> {
+    await this.#ready();
+    const due = await this.#projections.listDue(this.#now(), this.#polling.batchSize, this.#shard);
+    const summary: RunSummary = { checked: 0, changed: 0, failed: 0 };
+    let reached: Position | null = null;
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length && !this.#closing.signal.aborted) {
+        const state = due[next++]!;
+        try {
+          const result = await this.#check(state.messageId);
+          summary.checked++;
+          if (result.changed) summary.changed++;
+          reached = maxPosition(reached, result.position);
+        } catch (error) {
+          summary.failed++;
+          this.#log.error({ err: error, messageId: state.messageId }, 'check failed');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#polling.concurrency, due.length) }, worker));
+    if (reached !== null) await this.#projection.waitFor(reached);
+    if (due.length > 0) this.#log.debug({ ...summary }, 'polling run done');
+    return summary;
+  }
+
+  /** One check of one message: decide, ask the provider if the machine says so, record. */
+  async #check(messageId: string): Promise<{ changed: boolean; position: Position | null }> {
+    const loaded = await this.#actors.load(messageId);
+    if (!loaded.state) return { changed: false, position: null };
+    const provider = this.#providers.get(loaded.state.providerId);
+    const availability = !provider
+      ? 'missing'
+      : typeof provider.getDeliveryStatus === 'function'
+        ? 'available'
+        : 'unsupported';
+
+    const due = await this.#actors.execute(
+      messageId,
+      { type: 'check.due', now: this.#now(), policy: this.#polling, provider: availability },
+      { causationId: `check:${messageId}:${loaded.state.attemptCount + 1}` },
+      loaded,
+    );
+    if (!due.awaitingProvider) {
+      const position = await this.#afterChange(due);
+      return { changed: changedStatus(loaded.state, due), position };
+    }
+
+    const answer = await askProvider(
+      provider!,
+      loaded.state,
+      this.#polling.requestTimeoutMs,
+      this.#closing.signal,
+    );
+    const now = this.#now();
+    const command: DeliveryCommand =
+      answer.kind === 'answered'
+        ? { type: 'check.answered', now, policy: this.#polling, observation: answer.observation }
+        : { type: 'check.failed', now, policy: this.#polling, error: answer.error };
+    const outcome = await this.#actors.execute(
+      messageId,
+      command,
+      { causationId: `check:${messageId}:${loaded.state.attemptCount + 1}` },
+      loaded,
+    );
+    const position = await this.#afterChange(outcome);
+    return { changed: changedStatus(loaded.state, outcome), position };
+  }
+
+  /** Waits until the projection shows an outcome, then runs what follows from it. */
+  async #settle(outcome: Outcome): Promise<void> {
+    const position = await this.#afterChange(outcome);
+    if (position) await this.#projection.waitFor(position);
+  }
+
+  /** AlimTalk failover, when an outcome left an AlimTalk message FAILED. */
+  async #afterChange(outcome: Outcome): Promise<Position | null> {
+    const state = outcome.state;
+    const config = this.#failover;
+    if (
+      !config ||
+      !state ||
+      state.type !== 'ALIMTALK' ||
+      state.status !== 'FAILED' ||
+      state.metadata?.failover?.apiAttempt.attempted !== false
+    ) {
+      return outcome.position;
+    }
+    const started = await this.#actors.execute(state.messageId, {
+      type: 'failover.consider',
+      now: this.#now(),
+      enabled: config.enabled !== false,
+      senderConfigured: typeof config.sender === 'function',
+      nonKakaoUser: isNonKakaoUser(config, state),
+    });
+    const after = started.state;
+    const attempt = after?.metadata?.failover?.apiAttempt;
+    if (!after || attempt?.status !== 'attempting' || attempt.outcome !== undefined) {
+      return maxPosition(outcome.position, started.position);
+    }
+
+    const input = fallbackSend(after);
+    let result: DeliveryCommand & { type: 'failover.finished' };
+    try {
+      const sent = await config.sender!(input, {
+        originalMessageId: after.messageId,
+        originalProviderId: after.providerId,
+        originalProviderMessageId: after.providerMessageId,
+        fallbackMessageId: input.messageId,
+        fallbackType: input.type,
+        record: toTrackingRecord(after),
+        signal: this.#closing.signal,
+      });
+      result = {
+        type: 'failover.finished',
+        now: this.#now(),
+        result: sent.isSuccess
+          ? { outcome: 'sent', fallbackMessageId: sent.value.messageId, fallbackProviderId: sent.value.providerId }
+          : { outcome: 'failed', errorCode: sent.error.code, errorMessage: sent.error.message },
+      };
+    } catch (error) {
+      result = {
+        type: 'failover.finished',
+        now: this.#now(),
+        result: {
+          outcome: 'failed',
+          errorCode: 'API_FAILOVER_SEND_EXCEPTION',
+          errorMessage: error instanceof Error ? error.message : String(error),
+        },
+      };
+    }
+    const finished = await this.#actors.execute(after.messageId, result);
+    this.#log.info({ messageId: after.messageId, outcome: result.result.outcome }, 'failover attempted');
+    return maxPosition(outcome.position, finished.position);
+  }
+
+  async #match(receipt: Receipt): Promise<string[]> {
+    const key = providerMessageKey(receipt.providerMessageId);
+    const found = await this.#projections.findByProviderMessageKeys(receipt.providerId, [key]);
+    if (found.length > 0) return found;
+    const options = this.#receiptMatching[receipt.providerId];
+    const others = alternativeKeys(receipt.providerMessageId, { decimalHex: options?.decimalHex ?? false });
+    return others.length === 0 ? [] : this.#projections.findByProviderMessageKeys(receipt.providerId, others);
+  }
+
+  async #ready(): Promise<void> {
+    if (this.#closed) throw new ServiceClosedError();
+    await this.init();
+  }
+}
+
+function requireId(messageId: unknown): string {
+  if (typeof messageId !== 'string' || messageId.trim() === '') {
+    throw new ValidationError('expected a non-empty string', 'messageId');
+  }
+  return messageId;
+}
+
+function changedStatus(before: DeliveryState, outcome: Outcome): boolean {
+  return outcome.state !== undefined && outcome.state.status !== before.status;
+}
+
+function describeReceipt(messageId: string, outcome: Outcome): ReceiptOutcome {
+  const status = outcome.state?.status;
+  const received = outcome.events.find((e) => e.type === 'ReceiptReceived');
+  if (!received || received.type !== 'ReceiptReceived') {
+    return { outcome: 'ignored', reason: 'duplicate receipt: already recorded', messageId, ...(status && { status }) };
+  }
+  const { disposition, reason } = received.data;
+  if (disposition === 'not-applied') {
+    return { outcome: 'ignored', reason: `kept in history, not applied: ${reason}`, messageId, ...(status && { status }) };
+  }
+  return { outcome: 'applied', messageId, ...(status && { status }) };
+}
+

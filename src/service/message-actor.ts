@@ -1,0 +1,105 @@
+import { WrongExpectedRevisionError } from '../errors.js';
+import type { EventStore, NewEvent, RecordedEvent } from '../eventstore/event-store.js';
+import type { Position } from '../eventstore/position.js';
+import type { DeliveryCommand } from '../machines/commands.js';
+import { type Decision, decide } from '../machines/decide.js';
+import { EVENT_SCHEMA_VERSION, type DeliveryEvent, streamIdOf } from '../machines/events.js';
+import { type DeliveryState, evolve } from '../machines/state.js';
+import { toDeliveryEvent } from '../projections/delivery-events.js';
+import { eventId } from './event-ids.js';
+
+/** A message's state as its stream left it, and the revision it was read at. */
+export interface LoadedMessage {
+  readonly state: DeliveryState | undefined;
+  /** Revision of the stream's last event; -1 when there is no stream. */
+  readonly revision: number;
+}
+
+export interface Outcome extends Decision {
+  /** Global position of the last event appended; null when nothing was. */
+  readonly position: Position | null;
+}
+
+export interface CommandMetadata {
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+const MAX_CONFLICTS = 20;
+
+/**
+ * Runs commands against one message at a time: rebuilds the message from its
+ * stream, lets the delivery machine decide, and appends the events at the
+ * revision it read. A writer that lost a race reloads and decides again. No
+ * actor outlives its command, so a million tracked messages cost nothing here.
+ */
+export class MessageActors {
+  readonly #events: EventStore;
+
+  constructor(events: EventStore) {
+    this.#events = events;
+  }
+
+  async load(messageId: string): Promise<LoadedMessage> {
+    const recorded = await this.#events.readStream(streamIdOf(messageId));
+    let state: DeliveryState | undefined;
+    for (const event of recorded) {
+      const domain = toDeliveryEvent(event);
+      if (domain) state = evolve(state, domain);
+    }
+    return { state, revision: recorded.length === 0 ? -1 : recorded[recorded.length - 1]!.revision };
+  }
+
+  /**
+   * Decides `command` for the message and appends what it emits. `loaded`
+   * saves the first read when the caller has just loaded the message.
+   */
+  async execute(
+    messageId: string,
+    command: DeliveryCommand,
+    metadata: CommandMetadata = {},
+    loaded?: LoadedMessage,
+  ): Promise<Outcome> {
+    let current = loaded ?? (await this.load(messageId));
+    for (let attempt = 1; ; attempt++) {
+      const decision = decide(current.state, command);
+      if (decision.events.length === 0) return { ...decision, position: null };
+      try {
+        const position = await this.append(messageId, current.revision, decision.events, command.now, metadata);
+        return { ...decision, position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_CONFLICTS) throw error;
+        current = await this.load(messageId);
+      }
+    }
+  }
+
+  /** Appends events decided at `revision`; throws WrongExpectedRevisionError if the stream moved on. */
+  async append(
+    messageId: string,
+    revision: number,
+    events: readonly DeliveryEvent[],
+    occurredAt: number,
+    metadata: CommandMetadata,
+  ): Promise<Position> {
+    const streamId = streamIdOf(messageId);
+    const expected = revision < 0 ? 'no_stream' : revision;
+    const toAppend: NewEvent[] = events.map((event, index) => ({
+      id: eventId(streamId, expected, index, event.type, event.data),
+      type: event.type,
+      data: event.data as unknown as NewEvent['data'],
+      metadata: {
+        schemaVersion: EVENT_SCHEMA_VERSION,
+        occurredAt,
+        correlationId: metadata.correlationId ?? messageId,
+        ...(metadata.causationId !== undefined && { causationId: metadata.causationId }),
+      },
+    }));
+    const result = await this.#events.append(streamId, toAppend, { expectedRevision: expected });
+    return result.position;
+  }
+
+  async readHistory(messageId: string): Promise<RecordedEvent[]> {
+    return this.#events.readStream(streamIdOf(messageId));
+  }
+}
