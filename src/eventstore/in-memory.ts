@@ -13,8 +13,8 @@ import {
   type Subscription,
   type SubscriptionHandler,
 } from './event-store.js';
-import { followLog, WakeupSignal } from './follow-log.js';
 import { matchesFilter } from './filter.js';
+import { followLog, WakeupSignal } from './follow-log.js';
 import { position } from './position.js';
 import { DEFAULT_MAX_EVENT_BYTES, serializeEvents } from './serialize.js';
 
@@ -49,7 +49,11 @@ export class InMemoryEventStore implements EventStore {
     const current = stream.length - 1;
 
     if (!revisionMatches(expected, current)) {
-      const replay = sameEventsAt(stream, expected, serialized.map((e) => e.id));
+      const replay = sameEventsAt(
+        stream,
+        expected,
+        serialized.map((e) => e.id),
+      );
       if (replay) return replay;
       throw new WrongExpectedRevisionError(
         streamId,

@@ -30,7 +30,10 @@ export function serializeEvents(
   }
   return events.map((event, index) => {
     if (typeof event.id !== 'string' || !UUID.test(event.id)) {
-      throw new ValidationError(`expected a UUID, got ${JSON.stringify(event.id)}`, `events[${index}].id`);
+      throw new ValidationError(
+        `expected a UUID, got ${JSON.stringify(event.id)}`,
+        `events[${index}].id`,
+      );
     }
     if (typeof event.type !== 'string' || event.type.length === 0) {
       throw new ValidationError('expected a non-empty event type', `events[${index}].type`);

@@ -18,5 +18,7 @@ export function openDatabase(
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.pragma('foreign_keys = ON');
+  // 64 MiB of page cache: the recent part of the log and the projection stay in memory.
+  db.pragma('cache_size = -65536');
   return db;
 }

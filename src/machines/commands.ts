@@ -32,7 +32,11 @@ export interface ReceiptToApply {
 export type ProviderAvailability = 'available' | 'unsupported' | 'missing';
 
 export type FailoverOutcome =
-  | { readonly outcome: 'sent'; readonly fallbackMessageId: string; readonly fallbackProviderId: string }
+  | {
+      readonly outcome: 'sent';
+      readonly fallbackMessageId: string;
+      readonly fallbackProviderId: string;
+    }
   | { readonly outcome: 'failed'; readonly errorCode: string; readonly errorMessage: string };
 
 /**
@@ -40,10 +44,30 @@ export type FailoverOutcome =
  * time (`now`, epoch ms) and the rules it needs, so that deciding is pure.
  */
 export type DeliveryCommand =
-  | { readonly type: 'send.record'; readonly now: number; readonly policy: PollingConfig; readonly send: SendToRecord }
-  | { readonly type: 'check.due'; readonly now: number; readonly policy: PollingConfig; readonly provider: ProviderAvailability }
-  | { readonly type: 'check.answered'; readonly now: number; readonly policy: PollingConfig; readonly observation: Observation | null }
-  | { readonly type: 'check.failed'; readonly now: number; readonly policy: PollingConfig; readonly error: ProviderError }
+  | {
+      readonly type: 'send.record';
+      readonly now: number;
+      readonly policy: PollingConfig;
+      readonly send: SendToRecord;
+    }
+  | {
+      readonly type: 'check.due';
+      readonly now: number;
+      readonly policy: PollingConfig;
+      readonly provider: ProviderAvailability;
+    }
+  | {
+      readonly type: 'check.answered';
+      readonly now: number;
+      readonly policy: PollingConfig;
+      readonly observation: Observation | null;
+    }
+  | {
+      readonly type: 'check.failed';
+      readonly now: number;
+      readonly policy: PollingConfig;
+      readonly error: ProviderError;
+    }
   | { readonly type: 'receipt.received'; readonly now: number; readonly receipt: ReceiptToApply }
   | {
       readonly type: 'failover.consider';

@@ -14,7 +14,8 @@ export interface Decision {
 }
 
 // One inert scope for every decision: the machine's actions are collected,
-// never executed, so deciding costs a transition and no actor.
+// never executed, so deciding costs a transition and no actor. `decide` is
+// synchronous, so the shared buffer is never used by two calls at once.
 const collected: DeliveryEvent[] = [];
 const self = createActor(deliveryMachine, { input: undefined });
 const scope = {

@@ -18,11 +18,19 @@ type Of<T extends DeliveryCommand['type']> = Extract<DeliveryCommand, { type: T 
 function emitting<T extends DeliveryCommand['type']>(
   build: (state: DeliveryState, command: Of<T>) => DeliveryEvent[],
 ) {
-  return enqueueActions<DeliveryContext, DeliveryCommand, undefined, DeliveryCommand, never, never, never, never, DeliveryEvent>(
-    ({ context, event, enqueue }) => {
-      for (const out of build(context.state!, event as Of<T>)) enqueue.emit(out);
-    },
-  );
+  return enqueueActions<
+    DeliveryContext,
+    DeliveryCommand,
+    undefined,
+    DeliveryCommand,
+    never,
+    never,
+    never,
+    never,
+    DeliveryEvent
+  >(({ context, event, enqueue }) => {
+    for (const out of build(context.state!, event as Of<T>)) enqueue.emit(out);
+  });
 }
 
 const due = (event: DeliveryCommand) => event as Of<'check.due'>;
@@ -64,7 +72,9 @@ export const deliveryMachine = setup({
     providerUnsupportedSkips: ({ event }: Args) => due(event).provider === 'unsupported',
     newReceipt: ({ context, event }: Args) =>
       context.state !== undefined &&
-      !(context.state.receiptKeys ?? []).includes((event as Of<'receipt.received'>).receipt.receiptKey),
+      !(context.state.receiptKeys ?? []).includes(
+        (event as Of<'receipt.received'>).receipt.receiptKey,
+      ),
     failoverEligible: ({ context, event }: Args) => {
       const command = event as Of<'failover.consider'>;
       const state = context.state;
@@ -157,6 +167,7 @@ const STATE_VALUE: Record<DeliveryStatus, Record<string, string>> = {
 
 /** The machine snapshot for a message's state, without replaying its events through the machine. */
 export function snapshotOf(state: DeliveryState | undefined) {
-  if (state === undefined) return deliveryMachine.resolveState({ value: 'untracked', context: { state } });
+  if (state === undefined)
+    return deliveryMachine.resolveState({ value: 'untracked', context: { state } });
   return deliveryMachine.resolveState({ value: STATE_VALUE[state.status], context: { state } });
 }

@@ -25,9 +25,13 @@ export function trackingStart(state: DeliveryState, policy: PollingConfig): numb
     : state.scheduledAt + policy.scheduledGraceMs;
 }
 
-export function sendRecorded(send: SendToRecord, now: number, policy: PollingConfig): DeliveryEvent[] {
+export function sendRecorded(
+  send: SendToRecord,
+  now: number,
+  policy: PollingConfig,
+): DeliveryEvent[] {
   const hasProviderId = send.providerMessageId.trim().length > 0;
-  const scheduled = send.scheduledAt !== undefined;
+  const scheduled = Number.isFinite(send.scheduledAt);
   const status: DeliveryStatus = !hasProviderId ? 'UNKNOWN' : scheduled ? 'PENDING' : 'SENT';
   const nextCheckAt = !hasProviderId
     ? now
@@ -54,7 +58,8 @@ export function sendRecorded(send: SendToRecord, now: number, policy: PollingCon
           lastError: { code: 'MISSING_PROVIDER_MESSAGE_ID', message: 'providerMessageId missing' },
         }),
         ...(send.sendStatus !== undefined && { sendStatus: send.sendStatus }),
-        ...(send.warningCodes && send.warningCodes.length > 0 && { warningCodes: send.warningCodes }),
+        ...(send.warningCodes &&
+          send.warningCodes.length > 0 && { warningCodes: send.warningCodes }),
         ...(send.customFields !== undefined && { customFields: send.customFields }),
         ...(send.failover !== undefined && { failover: send.failover }),
       },
@@ -62,7 +67,10 @@ export function sendRecorded(send: SendToRecord, now: number, policy: PollingCon
   ];
 }
 
-export function deferForScheduleGrace(state: DeliveryState, c: Command<'check.due'>): DeliveryEvent[] {
+export function deferForScheduleGrace(
+  state: DeliveryState,
+  c: Command<'check.due'>,
+): DeliveryEvent[] {
   return [
     {
       type: 'CheckDeferred',
@@ -77,14 +85,19 @@ export function deferForScheduleGrace(state: DeliveryState, c: Command<'check.du
 }
 
 export function waitForReceipts(state: DeliveryState, c: Command<'check.due'>): DeliveryEvent[] {
-  const deadline = trackingStart(state, c.policy) + c.policy.maxTrackingDurationMs;
+  const attempt = state.attemptCount + 1;
+  // Without a tracking limit there is no deadline to wait for: back off instead.
+  const nextCheckAt =
+    c.policy.maxTrackingDurationMs > 0
+      ? Math.max(trackingStart(state, c.policy) + c.policy.maxTrackingDurationMs + 1, c.now + 1)
+      : c.now + backoffDelay(attempt, c.policy.backoffMs);
   return [
     {
       type: 'CheckDeferred',
       data: {
         checkedAt: c.now,
-        attempt: state.attemptCount + 1,
-        nextCheckAt: Math.max(deadline + 1, c.now),
+        attempt,
+        nextCheckAt,
         reason: 'awaiting-receipts',
       },
     },
@@ -95,7 +108,10 @@ const END_OF_CHECKING: Record<
   'tracking-timeout' | 'provider-not-found' | 'unsupported-provider',
   (state: DeliveryState) => ErrorInfo
 > = {
-  'tracking-timeout': () => ({ code: 'TRACKING_TIMEOUT', message: 'max tracking duration exceeded' }),
+  'tracking-timeout': () => ({
+    code: 'TRACKING_TIMEOUT',
+    message: 'max tracking duration exceeded',
+  }),
   'provider-not-found': (s) => ({
     code: 'PROVIDER_NOT_FOUND',
     message: `Provider not found: ${s.providerId}`,
@@ -188,7 +204,10 @@ export function checkFailed(state: DeliveryState, c: Command<'check.failed'>): D
   return events;
 }
 
-export function receiptReceived(state: DeliveryState, c: Command<'receipt.received'>): DeliveryEvent[] {
+export function receiptReceived(
+  state: DeliveryState,
+  c: Command<'receipt.received'>,
+): DeliveryEvent[] {
   const r = c.receipt;
   const { disposition, reason } = judge(state.status, r.observation.status);
   const events: DeliveryEvent[] = [
@@ -213,7 +232,10 @@ export function receiptReceived(state: DeliveryState, c: Command<'receipt.receiv
   return events;
 }
 
-export function failoverStarted(state: DeliveryState, c: Command<'failover.consider'>): DeliveryEvent[] {
+export function failoverStarted(
+  state: DeliveryState,
+  c: Command<'failover.consider'>,
+): DeliveryEvent[] {
   const request = state.metadata?.failover?.request ?? {};
   const fallbackType = request.fallbackChannel === 'lms' ? 'LMS' : 'SMS';
   const events: DeliveryEvent[] = [
@@ -227,7 +249,10 @@ export function failoverStarted(state: DeliveryState, c: Command<'failover.consi
     },
   ];
   const skip = !c.senderConfigured
-    ? { warningCode: 'API_FAILOVER_SENDER_MISSING', warningMessage: 'apiFailover.sender is not configured' }
+    ? {
+        warningCode: 'API_FAILOVER_SENDER_MISSING',
+        warningMessage: 'apiFailover.sender is not configured',
+      }
     : (request.fallbackContent?.trim() ?? '') === ''
       ? {
           warningCode: 'FALLBACK_CONTENT_MISSING',
@@ -258,7 +283,10 @@ function changeFor(
     return statusChange(state, observation.status, now, cause, observation);
   }
   if (disposition === 'settled-late') {
-    return { ...statusChange(state, observation.status, now, cause, observation), type: 'StatusSettledLate' };
+    return {
+      ...statusChange(state, observation.status, now, cause, observation),
+      type: 'StatusSettledLate',
+    };
   }
   return undefined;
 }

@@ -93,10 +93,14 @@ export function evolve(state: DeliveryState | undefined, event: DeliveryEvent): 
       return next;
     case 'CheckCompleted': {
       const d = event.data;
-      next.attemptCount = d.attempt;
-      next.lastCheckedAt = d.checkedAt;
-      next.nextCheckAt = d.nextCheckAt;
-      next.lastError = d.lastError;
+      // An answer that arrives after the message ended is history only: the
+      // check bookkeeping, and why the message ended, stay as they were.
+      if (state.status === 'PENDING' || state.status === 'SENT') {
+        next.attemptCount = d.attempt;
+        next.lastCheckedAt = d.checkedAt;
+        next.nextCheckAt = d.nextCheckAt;
+        next.lastError = d.lastError;
+      }
       if (d.result.kind === 'status' && d.disposition === 'unchanged') {
         observe(next, d.result.observation);
       }

@@ -69,8 +69,8 @@ export class ChangeFeed {
       this.#unfiltered.add(entry);
       return () => this.#unfiltered.delete(entry);
     }
-    let set = index.get(key!);
-    if (!set) index.set(key!, (set = new Set()));
+    const set = index.get(key!) ?? new Set<Entry>();
+    index.set(key!, set);
     set.add(entry);
     return () => {
       set.delete(entry);

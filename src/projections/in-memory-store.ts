@@ -11,8 +11,8 @@ import type {
   Shard,
 } from './projection-store.js';
 import { inShard, storedState } from './projection-store.js';
-import { compareRecords, countByRows, matchesFilter } from './record-query.js';
 import type { CountByField, CountByRow, ListOptions, RecordFilter } from './record-filter.js';
+import { compareRecords, countByRows, matchesFilter } from './record-query.js';
 
 /** The projection's data: rows, indexes and checkpoint. */
 class Tables implements ProjectionWriter {
@@ -47,8 +47,8 @@ class Tables implements ProjectionWriter {
     }
     this.rows.set(state.messageId, state);
     const key = keyOf(state);
-    let ids = this.byProviderKey.get(key);
-    if (!ids) this.byProviderKey.set(key, (ids = new Set()));
+    const ids = this.byProviderKey.get(key) ?? new Set<string>();
+    this.byProviderKey.set(key, ids);
     ids.add(state.messageId);
     if (POLLABLE_STATUSES.has(state.status)) this.due.schedule(state.messageId, state.nextCheckAt);
   }

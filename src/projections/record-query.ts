@@ -29,7 +29,9 @@ export function matchesFilter(row: DeliveryState, filter: RecordFilter): boolean
 }
 
 function within(value: number, from: Date | undefined, to: Date | undefined): boolean {
-  return (from === undefined || value >= from.getTime()) && (to === undefined || value <= to.getTime());
+  return (
+    (from === undefined || value >= from.getTime()) && (to === undefined || value <= to.getTime())
+  );
 }
 
 /** Orders by the chosen time, then by message id, so that equal times keep a stable order. */
@@ -42,7 +44,10 @@ export function compareRecords(orderBy: RecordOrderBy, direction: OrderDirection
   };
 }
 
-export function countByRows(rows: Iterable<DeliveryState>, groupBy: readonly CountByField[]): CountByRow[] {
+export function countByRows(
+  rows: Iterable<DeliveryState>,
+  groupBy: readonly CountByField[],
+): CountByRow[] {
   const groups = new Map<string, CountByRow>();
   for (const row of rows) {
     const key: CountByRow['key'] = {};

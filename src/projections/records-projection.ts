@@ -1,8 +1,4 @@
-import type {
-  EventStore,
-  RecordedEvent,
-  Subscription,
-} from '../eventstore/event-store.js';
+import type { EventStore, RecordedEvent, Subscription } from '../eventstore/event-store.js';
 import { comparePositions, formatPosition, type Position } from '../eventstore/position.js';
 import type { Logger } from '../logger.js';
 import { STREAM_PREFIX } from '../machines/events.js';
@@ -151,10 +147,15 @@ export class RecordsProjection {
 
   #resubscribeLater(error: Error): void {
     if (this.#stopped) return;
-    const delay = RESUBSCRIBE_DELAYS_MS[Math.min(this.#failures, RESUBSCRIBE_DELAYS_MS.length - 1)]!;
+    const delay =
+      RESUBSCRIBE_DELAYS_MS[Math.min(this.#failures, RESUBSCRIBE_DELAYS_MS.length - 1)]!;
     this.#failures++;
     this.#log.error(
-      { err: error, retryInMs: delay, checkpoint: this.#position && formatPosition(this.#position) },
+      {
+        err: error,
+        retryInMs: delay,
+        checkpoint: this.#position && formatPosition(this.#position),
+      },
       'projection subscription failed; resubscribing from the checkpoint',
     );
     setTimeout(() => {
@@ -171,7 +172,8 @@ export class RecordsProjection {
 
   async #apply(target: ProjectionWriter, events: readonly RecordedEvent[], live: boolean) {
     const from = live ? this.#position : await target.readCheckpoint();
-    const fresh = from === null ? events : events.filter((e) => comparePositions(e.position, from) > 0);
+    const fresh =
+      from === null ? events : events.filter((e) => comparePositions(e.position, from) > 0);
     if (fresh.length === 0) return;
 
     const ids = [...new Set(fresh.map((e) => e.streamId.slice(STREAM_PREFIX.length)))];
@@ -182,7 +184,10 @@ export class RecordsProjection {
     for (const recorded of fresh) {
       const event = toDeliveryEvent(recorded);
       if (event === undefined) {
-        this.#log.warn({ type: recorded.type, streamId: recorded.streamId }, 'unknown event type skipped');
+        this.#log.warn(
+          { type: recorded.type, streamId: recorded.streamId },
+          'unknown event type skipped',
+        );
         continue;
       }
       const messageId = recorded.streamId.slice(STREAM_PREFIX.length);
@@ -190,7 +195,10 @@ export class RecordsProjection {
       try {
         after = evolve(states.get(messageId), event);
       } catch (error) {
-        this.#log.warn({ err: error, messageId, type: event.type }, 'event does not fit the record; skipped');
+        this.#log.warn(
+          { err: error, messageId, type: event.type },
+          'event does not fit the record; skipped',
+        );
         continue;
       }
       states.set(messageId, after);

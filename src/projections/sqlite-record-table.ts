@@ -94,9 +94,7 @@ export class RecordTable {
            AND provider_message_key IN (SELECT value FROM json_each(?))`,
         )
         .pluck(),
-      due: db
-        .prepare(`SELECT state FROM ${t} WHERE due_at <= ? ORDER BY due_at LIMIT ?`)
-        .pluck(),
+      due: db.prepare(`SELECT state FROM ${t} WHERE due_at <= ? ORDER BY due_at LIMIT ?`).pluck(),
       dueInShard: db
         .prepare(
           `SELECT state FROM ${t} WHERE due_at <= ? AND shard % ? = ? ORDER BY due_at LIMIT ?`,

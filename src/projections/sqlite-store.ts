@@ -1,13 +1,8 @@
 import type Database from 'better-sqlite3';
-import { openDatabase } from '../eventstore/sqlite-database.js';
 import type { Position } from '../eventstore/position.js';
+import { openDatabase } from '../eventstore/sqlite-database.js';
 import type { DeliveryState } from '../machines/state.js';
-import {
-  type ProjectionBatch,
-  type ProjectionStore,
-  type RebuildTarget,
-  type Shard,
-} from './projection-store.js';
+import type { ProjectionBatch, ProjectionStore, RebuildTarget, Shard } from './projection-store.js';
 import type { CountByField, CountByRow, ListOptions, RecordFilter } from './record-filter.js';
 import { RecordTable } from './sqlite-record-table.js';
 
@@ -117,4 +112,3 @@ export class SqliteProjectionStore implements ProjectionStore {
     return live ?? 1;
   }
 }
-

@@ -15,6 +15,8 @@ export interface Receipt {
   readonly providerStatus: string;
   /** The provider's error code, when the report has one. */
   readonly errorCode?: string;
+  /** The provider's own words for the error, when the report has them. */
+  readonly errorMessage?: string;
   /** When the provider says the status was reached, when the report says. */
   readonly occurredAt?: Date;
   /** For one part of a multi-part message. */

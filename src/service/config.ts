@@ -15,7 +15,10 @@ export function resolvePolling(polling: Partial<PollingConfig> | undefined): Pol
   };
   for (const key of POSITIVE) {
     if (!Number.isFinite(resolved[key]) || resolved[key] <= 0) {
-      throw new ValidationError(`expected a positive number, got ${resolved[key]}`, `polling.${key}`);
+      throw new ValidationError(
+        `expected a positive number, got ${resolved[key]}`,
+        `polling.${key}`,
+      );
     }
   }
   for (const key of NON_NEGATIVE) {
@@ -52,7 +55,10 @@ export function indexProviders(providers: readonly Provider[] | undefined): Map<
   const byId = new Map<string, Provider>();
   for (const [index, provider] of (providers ?? []).entries()) {
     if (provider === null || typeof provider !== 'object' || typeof provider.id !== 'string') {
-      throw new ValidationError('expected a provider object with a string id', `providers[${index}]`);
+      throw new ValidationError(
+        'expected a provider object with a string id',
+        `providers[${index}]`,
+      );
     }
     if (!byId.has(provider.id)) byId.set(provider.id, provider);
   }
@@ -62,7 +68,13 @@ export function indexProviders(providers: readonly Provider[] | undefined): Map<
 export function checkShard(shard: Shard | undefined): Shard | undefined {
   if (shard === undefined) return undefined;
   const { index, count } = shard;
-  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count) {
+  if (
+    !Number.isInteger(count) ||
+    count < 1 ||
+    !Number.isInteger(index) ||
+    index < 0 ||
+    index >= count
+  ) {
     throw new ValidationError(`expected 0 <= index < count, got ${index}/${count}`, 'shard');
   }
   return shard;

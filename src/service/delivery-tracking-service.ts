@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type Observable, takeWhile } from 'rxjs';
 import { ServiceClosedError, ValidationError } from '../errors.js';
 import type { EventStore } from '../eventstore/event-store.js';
@@ -13,7 +14,12 @@ import { ChangeFeed, type StatusChange } from '../projections/change-feed.js';
 import { toDeliveryEvent } from '../projections/delivery-events.js';
 import { InMemoryProjectionStore } from '../projections/in-memory-store.js';
 import type { ProjectionStore, Shard } from '../projections/projection-store.js';
-import type { CountByField, CountByRow, ListOptions, RecordFilter } from '../projections/record-filter.js';
+import type {
+  CountByField,
+  CountByRow,
+  ListOptions,
+  RecordFilter,
+} from '../projections/record-filter.js';
 import { type RebuildProgress, RecordsProjection } from '../projections/records-projection.js';
 import { SqliteProjectionStore } from '../projections/sqlite-store.js';
 import { type TrackingRecord, toTrackingRecord } from '../projections/tracking-record.js';
@@ -46,6 +52,12 @@ export interface DeliveryTrackingServiceConfig {
   receiptMatching?: Record<string, { decimalHex?: boolean }>;
   /** The clock, in epoch ms. @defaultValue `Date.now` */
   now?: () => number;
+  /**
+   * How many recently used messages keep their decided state in memory, so
+   * that the next command on them needs no read of their stream.
+   * @defaultValue 10000
+   */
+  stateCacheSize?: number;
 }
 
 /** One event of a message's history. */
@@ -110,7 +122,9 @@ export class DeliveryTrackingService {
       (this.#events instanceof SqliteEventStore
         ? new SqliteProjectionStore({ database: this.#events.database })
         : new InMemoryProjectionStore());
-    this.#actors = new MessageActors(this.#events);
+    // Every provider query in flight listens for close().
+    setMaxListeners(0, this.#closing.signal);
+    this.#actors = new MessageActors(this.#events, config.stateCacheSize ?? 10_000);
     this.#projection = new RecordsProjection(
       this.#events,
       this.#projections,
@@ -207,7 +221,10 @@ export class DeliveryTrackingService {
     await this.#ready();
     for (const field of groupBy) {
       if (!['providerId', 'type', 'status'].includes(field)) {
-        throw new ValidationError(`expected providerId, type or status, got ${JSON.stringify(field)}`, 'groupBy');
+        throw new ValidationError(
+          `expected providerId, type or status, got ${JSON.stringify(field)}`,
+          'groupBy',
+        );
       }
     }
     return this.#projections.countBy(filter ?? {}, groupBy);
@@ -276,7 +293,10 @@ export class DeliveryTrackingService {
       };
     }
     if (messageIds.length > 1) {
-      this.#log.warn({ providerId: receipt.providerId, messageIds }, 'receipt matches several messages');
+      this.#log.warn(
+        { providerId: receipt.providerId, messageIds },
+        'receipt matches several messages',
+      );
     }
     let last: ReceiptOutcome | undefined;
     for (const messageId of messageIds) {
@@ -309,7 +329,9 @@ export class DeliveryTrackingService {
   }
 
   /** Builds every projection again from position zero and swaps it in. */
-  async rebuildProjections(onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
+  async rebuildProjections(
+    onProgress?: (progress: RebuildProgress) => void,
+  ): Promise<RebuildProgress> {
     await this.#ready();
     return this.#projection.rebuild(onProgress);
   }
@@ -334,7 +356,9 @@ export class DeliveryTrackingService {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.#polling.concurrency, due.length) }, worker));
+    await Promise.all(
+      Array.from({ length: Math.min(this.#polling.concurrency, due.length) }, worker),
+    );
     if (reached !== null) await this.#projection.waitFor(reached);
     if (due.length > 0) this.#log.debug({ ...summary }, 'polling run done');
     return summary;
@@ -431,7 +455,11 @@ export class DeliveryTrackingService {
         type: 'failover.finished',
         now: this.#now(),
         result: sent.isSuccess
-          ? { outcome: 'sent', fallbackMessageId: sent.value.messageId, fallbackProviderId: sent.value.providerId }
+          ? {
+              outcome: 'sent',
+              fallbackMessageId: sent.value.messageId,
+              fallbackProviderId: sent.value.providerId,
+            }
           : { outcome: 'failed', errorCode: sent.error.code, errorMessage: sent.error.message },
       };
     } catch (error) {
@@ -446,7 +474,10 @@ export class DeliveryTrackingService {
       };
     }
     const finished = await this.#actors.execute(after.messageId, result);
-    this.#log.info({ messageId: after.messageId, outcome: result.result.outcome }, 'failover attempted');
+    this.#log.info(
+      { messageId: after.messageId, outcome: result.result.outcome },
+      'failover attempted',
+    );
     return maxPosition(outcome.position, finished.position);
   }
 
@@ -455,8 +486,12 @@ export class DeliveryTrackingService {
     const found = await this.#projections.findByProviderMessageKeys(receipt.providerId, [key]);
     if (found.length > 0) return found;
     const options = this.#receiptMatching[receipt.providerId];
-    const others = alternativeKeys(receipt.providerMessageId, { decimalHex: options?.decimalHex ?? false });
-    return others.length === 0 ? [] : this.#projections.findByProviderMessageKeys(receipt.providerId, others);
+    const others = alternativeKeys(receipt.providerMessageId, {
+      decimalHex: options?.decimalHex ?? false,
+    });
+    return others.length === 0
+      ? []
+      : this.#projections.findByProviderMessageKeys(receipt.providerId, others);
   }
 
   async #ready(): Promise<void> {
@@ -479,13 +514,22 @@ function changedStatus(before: DeliveryState, outcome: Outcome): boolean {
 function describeReceipt(messageId: string, outcome: Outcome): ReceiptOutcome {
   const status = outcome.state?.status;
   const received = outcome.events.find((e) => e.type === 'ReceiptReceived');
-  if (!received || received.type !== 'ReceiptReceived') {
-    return { outcome: 'ignored', reason: 'duplicate receipt: already recorded', messageId, ...(status && { status }) };
+  if (received?.type !== 'ReceiptReceived') {
+    return {
+      outcome: 'ignored',
+      reason: 'duplicate receipt: already recorded',
+      messageId,
+      ...(status && { status }),
+    };
   }
   const { disposition, reason } = received.data;
   if (disposition === 'not-applied') {
-    return { outcome: 'ignored', reason: `kept in history, not applied: ${reason}`, messageId, ...(status && { status }) };
+    return {
+      outcome: 'ignored',
+      reason: `kept in history, not applied: ${reason}`,
+      messageId,
+      ...(status && { status }),
+    };
   }
   return { outcome: 'applied', messageId, ...(status && { status }) };
 }
-

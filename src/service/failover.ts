@@ -30,7 +30,9 @@ export function isNonKakaoUser(config: ApiFailoverConfig, state: DeliveryState):
   if (rule && matchesRule(statusCode, statusMessage, rule)) return true;
 
   if (state.providerId === 'solapi') {
-    return statusCode === '3104' || statusCode === '3107' || (statusMessage ?? '').includes('미사용자');
+    return (
+      statusCode === '3104' || statusCode === '3107' || (statusMessage ?? '').includes('미사용자')
+    );
   }
   if (state.providerId === 'iwinv') {
     const text = `${statusCode ?? ''} ${statusMessage ?? ''}`;

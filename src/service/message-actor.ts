@@ -3,7 +3,7 @@ import type { EventStore, NewEvent, RecordedEvent } from '../eventstore/event-st
 import type { Position } from '../eventstore/position.js';
 import type { DeliveryCommand } from '../machines/commands.js';
 import { type Decision, decide } from '../machines/decide.js';
-import { EVENT_SCHEMA_VERSION, type DeliveryEvent, streamIdOf } from '../machines/events.js';
+import { type DeliveryEvent, EVENT_SCHEMA_VERSION, streamIdOf } from '../machines/events.js';
 import { type DeliveryState, evolve } from '../machines/state.js';
 import { toDeliveryEvent } from '../projections/delivery-events.js';
 import { eventId } from './event-ids.js';
@@ -35,19 +35,39 @@ const MAX_CONFLICTS = 20;
  */
 export class MessageActors {
   readonly #events: EventStore;
+  readonly #cache: StateCache;
 
-  constructor(events: EventStore) {
+  /**
+   * @param cacheSize how many recently used messages to keep decided states
+   * of, so that a command needs no read; 0 reads every stream every time.
+   */
+  constructor(events: EventStore, cacheSize = 10_000) {
     this.#events = events;
+    this.#cache = new StateCache(cacheSize);
   }
 
+  /**
+   * The message as last seen here. A cached state may be behind the stream
+   * when another process wrote to it; the append of a decision made from it
+   * then fails on its expected revision, and the message is read again.
+   */
   async load(messageId: string): Promise<LoadedMessage> {
+    return this.#cache.get(messageId) ?? this.#read(messageId);
+  }
+
+  async #read(messageId: string): Promise<LoadedMessage> {
     const recorded = await this.#events.readStream(streamIdOf(messageId));
     let state: DeliveryState | undefined;
     for (const event of recorded) {
       const domain = toDeliveryEvent(event);
       if (domain) state = evolve(state, domain);
     }
-    return { state, revision: recorded.length === 0 ? -1 : recorded[recorded.length - 1]!.revision };
+    const loaded = {
+      state,
+      revision: recorded.length === 0 ? -1 : recorded[recorded.length - 1]!.revision,
+    };
+    if (state) this.#cache.set(messageId, loaded);
+    return loaded;
   }
 
   /**
@@ -65,11 +85,22 @@ export class MessageActors {
       const decision = decide(current.state, command);
       if (decision.events.length === 0) return { ...decision, position: null };
       try {
-        const position = await this.append(messageId, current.revision, decision.events, command.now, metadata);
+        const position = await this.append(
+          messageId,
+          current.revision,
+          decision.events,
+          command.now,
+          metadata,
+        );
+        this.#cache.set(messageId, {
+          state: decision.state,
+          revision: current.revision + decision.events.length,
+        });
         return { ...decision, position };
       } catch (error) {
+        this.#cache.delete(messageId);
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_CONFLICTS) throw error;
-        current = await this.load(messageId);
+        current = await this.#read(messageId);
       }
     }
   }
@@ -101,5 +132,37 @@ export class MessageActors {
 
   async readHistory(messageId: string): Promise<RecordedEvent[]> {
     return this.#events.readStream(streamIdOf(messageId));
+  }
+}
+
+/** A bounded map that forgets the least recently used message first. */
+class StateCache {
+  readonly #capacity: number;
+  readonly #entries = new Map<string, LoadedMessage>();
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  get(messageId: string): LoadedMessage | undefined {
+    const entry = this.#entries.get(messageId);
+    if (entry) {
+      this.#entries.delete(messageId);
+      this.#entries.set(messageId, entry);
+    }
+    return entry;
+  }
+
+  set(messageId: string, entry: LoadedMessage): void {
+    if (this.#capacity <= 0) return;
+    this.#entries.delete(messageId);
+    this.#entries.set(messageId, entry);
+    if (this.#entries.size > this.#capacity) {
+      this.#entries.delete(this.#entries.keys().next().value!);
+    }
+  }
+
+  delete(messageId: string): void {
+    this.#entries.delete(messageId);
   }
 }

@@ -27,7 +27,9 @@ export async function askProvider(
   const deadline = new Promise<ProviderAnswer>((resolve) => {
     timer = setTimeout(() => {
       controller.abort(new Error('timed out'));
-      resolve(failed('NETWORK_TIMEOUT', `no answer from provider ${provider.id} within ${timeoutMs} ms`));
+      resolve(
+        failed('NETWORK_TIMEOUT', `no answer from provider ${provider.id} within ${timeoutMs} ms`),
+      );
     }, timeoutMs);
   });
 
@@ -43,7 +45,10 @@ export async function askProvider(
       const result = await provider.getDeliveryStatus!(query, { signal: controller.signal });
       return readResult(result, provider.id);
     } catch (error) {
-      return failed('PROVIDER_ERROR', `provider ${provider.id} threw: ${(error as Error)?.message ?? error}`);
+      return failed(
+        'PROVIDER_ERROR',
+        `provider ${provider.id} threw: ${(error as Error)?.message ?? error}`,
+      );
     }
   })();
 
@@ -91,7 +96,9 @@ const ms = (d: unknown): number | undefined =>
   d instanceof Date && !Number.isNaN(d.getTime()) ? d.getTime() : undefined;
 
 function observationOf(value: DeliveryStatusResult): Observation {
-  const observation: { -readonly [K in keyof Observation]: Observation[K] } = { status: value.status };
+  const observation: { -readonly [K in keyof Observation]: Observation[K] } = {
+    status: value.status,
+  };
   if (typeof value.statusCode === 'string') observation.statusCode = value.statusCode;
   if (typeof value.statusMessage === 'string') observation.statusMessage = value.statusMessage;
   if (ms(value.sentAt) !== undefined) observation.sentAt = ms(value.sentAt);

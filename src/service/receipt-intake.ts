@@ -45,7 +45,8 @@ export function receiptToApply(receipt: Receipt, format: string | undefined): Re
     statusCode: receipt.providerStatus,
   };
   const message =
-    receipt.errorMessage ?? (receipt.errorCode !== undefined ? `error code ${receipt.errorCode}` : undefined);
+    receipt.errorMessage ??
+    (receipt.errorCode !== undefined ? `error code ${receipt.errorCode}` : undefined);
   if (message !== undefined) observation.statusMessage = message;
   if (occurredAt !== undefined) {
     if (receipt.status === 'DELIVERED') observation.deliveredAt = occurredAt;

@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import { comparePositions, type Position, parsePosition } from '../eventstore/position.js';
-import { STREAM_PREFIX, messageIdOf, streamIdOf } from '../machines/events.js';
+import { messageIdOf, STREAM_PREFIX, streamIdOf } from '../machines/events.js';
 import { type DeliveryState, evolve } from '../machines/state.js';
 import {
   type ChangeFeed,
@@ -85,7 +85,11 @@ async function replay(
   const states = new Map<string, DeliveryState>();
   let cursor = after;
   for (;;) {
-    const page = await events.readAll({ after: cursor, maxCount: 1000, filter: { streamPrefixes: [STREAM_PREFIX] } });
+    const page = await events.readAll({
+      after: cursor,
+      maxCount: 1000,
+      filter: { streamPrefixes: [STREAM_PREFIX] },
+    });
     if (page.length === 0) return;
     for (const recorded of page) {
       const messageId = messageIdOf(recorded.streamId);

@@ -56,7 +56,11 @@ const resultSchema = z
   .passthrough();
 
 function toMs(value: Date | number | string): number {
-  return value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
+  return value instanceof Date
+    ? value.getTime()
+    : typeof value === 'number'
+      ? value
+      : Date.parse(value);
 }
 
 /** Turns a zod failure into one ValidationError that says where and what was expected. */

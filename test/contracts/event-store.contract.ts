@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EventTooLargeError, ValidationError, WrongExpectedRevisionError } from '../../src/errors.js';
+import {
+  EventTooLargeError,
+  ValidationError,
+  WrongExpectedRevisionError,
+} from '../../src/errors.js';
 import type { EventStore, NewEvent, RecordedEvent } from '../../src/eventstore/event-store.js';
 import { comparePositions } from '../../src/eventstore/position.js';
 
@@ -50,9 +54,13 @@ export function describeEventStoreContract(
     describe('append', () => {
       it('should append events to a new stream and read them back in order', async () => {
         const stream = `${prefix}-a`;
-        const result = await store.append(stream, [event('SendRecorded', { n: 1 }), event('StatusChanged', { n: 2 })], {
-          expectedRevision: 'no_stream',
-        });
+        const result = await store.append(
+          stream,
+          [event('SendRecorded', { n: 1 }), event('StatusChanged', { n: 2 })],
+          {
+            expectedRevision: 'no_stream',
+          },
+        );
 
         expect(result.nextRevision).toBe(1);
         const events = await store.readStream(stream);
@@ -146,7 +154,10 @@ export function describeEventStoreContract(
     describe('reading', () => {
       it('should read a stream from a revision with a count', async () => {
         const stream = `${prefix}-h`;
-        await store.append(stream, ['A', 'B', 'C', 'D'].map((t) => event(t)));
+        await store.append(
+          stream,
+          ['A', 'B', 'C', 'D'].map((t) => event(t)),
+        );
 
         const page = await store.readStream(stream, { fromRevision: 1, maxCount: 2 });
 
@@ -165,7 +176,9 @@ export function describeEventStoreContract(
 
         expect(all.map((e) => e.type)).toEqual(['A', 'B', 'C']);
         expect(afterFirst.map((e) => e.type)).toEqual(['B', 'C']);
-        expect(await store.readAll({ filter, after: all[0]!.position, maxCount: 1 })).toHaveLength(1);
+        expect(await store.readAll({ filter, after: all[0]!.position, maxCount: 1 })).toHaveLength(
+          1,
+        );
         const head = await store.headPosition(filter);
         expect(head && comparePositions(head, second.position)).toBe(0);
       });
