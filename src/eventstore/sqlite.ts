@@ -83,6 +83,8 @@ const SCHEMA = `
  */
 export class SqliteEventStore implements EventStore {
   readonly database: Database.Database;
+  /** The database file, `":memory:"` for one in memory. */
+  readonly filename: string;
   readonly #ownsDatabase: boolean;
   readonly #pollIntervalMs: number;
   readonly #maxEventBytes: number;
@@ -93,6 +95,7 @@ export class SqliteEventStore implements EventStore {
   #closed = false;
 
   readonly #statements;
+  readonly #filteredReads = new Map<number, Database.Statement>();
   readonly #appendOne: Database.Transaction<(item: PendingAppend) => AppendResult>;
   readonly #flushBatch: Database.Transaction<
     (items: PendingAppend[]) => Map<PendingAppend, AppendResult | Error>
@@ -100,6 +103,7 @@ export class SqliteEventStore implements EventStore {
 
   constructor(options: SqliteEventStoreOptions = {}) {
     this.#ownsDatabase = options.database === undefined;
+    this.filename = options.database?.name ?? options.filename ?? ':memory:';
     this.database =
       options.database ??
       openDatabase(options.filename ?? ':memory:', { synchronous: options.synchronous });
@@ -300,10 +304,19 @@ export class SqliteEventStore implements EventStore {
     if (!prefixes || prefixes.length === 0) {
       return (this.#statements.readAll.all(from, maxCount) as EventRow[]).map(toRecorded);
     }
-    const clauses = prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ');
-    const rows = this.database
-      .prepare(`SELECT * FROM events WHERE position > ? AND (${clauses}) ORDER BY position LIMIT ?`)
-      .all(from, ...prefixes.flatMap((p) => [p.length, p]), maxCount) as EventRow[];
+    let statement = this.#filteredReads.get(prefixes.length);
+    if (!statement) {
+      const clauses = prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ');
+      statement = this.database.prepare(
+        `SELECT * FROM events WHERE position > ? AND (${clauses}) ORDER BY position LIMIT ?`,
+      );
+      this.#filteredReads.set(prefixes.length, statement);
+    }
+    const rows = statement.all(
+      from,
+      ...prefixes.flatMap((p) => [p.length, p]),
+      maxCount,
+    ) as EventRow[];
     return rows.map(toRecorded);
   }
 }

@@ -117,11 +117,7 @@ export class DeliveryTrackingService {
     this.#receiptMatching = config.receiptMatching ?? {};
     this.#now = config.now ?? Date.now;
     this.#events = config.eventStore ?? new InMemoryEventStore();
-    this.#projections =
-      config.projectionStore ??
-      (this.#events instanceof SqliteEventStore
-        ? new SqliteProjectionStore({ database: this.#events.database })
-        : new InMemoryProjectionStore());
+    this.#projections = config.projectionStore ?? defaultProjectionStore(this.#events);
     // Every provider query in flight listens for close().
     setMaxListeners(0, this.#closing.signal);
     this.#actors = new MessageActors(this.#events, config.stateCacheSize ?? 10_000);
@@ -498,6 +494,18 @@ export class DeliveryTrackingService {
     if (this.#closed) throw new ServiceClosedError();
     await this.init();
   }
+}
+
+/**
+ * Beside a SQLite event store, the projection lives in the same file, on its
+ * own connection so that its commits need not sync to disk as appends do.
+ */
+function defaultProjectionStore(events: EventStore): ProjectionStore {
+  if (!(events instanceof SqliteEventStore)) return new InMemoryProjectionStore();
+  if (events.filename === ':memory:' || events.filename === '') {
+    return new SqliteProjectionStore({ database: events.database });
+  }
+  return new SqliteProjectionStore({ filename: events.filename });
 }
 
 function requireId(messageId: unknown): string {
