@@ -4,6 +4,10 @@
  */
 export * from './errors.js';
 export type * from './eventstore/event-store.js';
+export {
+  EventStoreDbEventStore,
+  type EventStoreDbEventStoreOptions,
+} from './eventstore/eventstoredb.js';
 export { InMemoryEventStore } from './eventstore/in-memory.js';
 export {
   comparePositions,
