@@ -1,4 +1,4 @@
-import type { DeliveryCommand, SendToRecord } from './commands.js';
+import type { DeliveryCommand, ReceiptToApply, SendToRecord } from './commands.js';
 import type {
   ChangeCause,
   CheckResult,
@@ -209,7 +209,9 @@ export function receiptReceived(
   c: Command<'receipt.received'>,
 ): DeliveryEvent[] {
   const r = c.receipt;
-  const { disposition, reason } = judge(state.status, r.observation.status);
+  const segmented = r.segment ? segmentReceipt(state, r) : undefined;
+  const observation = segmented?.observation ?? r.observation;
+  const { disposition, reason } = segmented?.rejected ?? judge(state.status, observation.status);
   const events: DeliveryEvent[] = [
     {
       type: 'ReceiptReceived',
@@ -221,15 +223,59 @@ export function receiptReceived(
         ...(r.errorCode !== undefined && { errorCode: r.errorCode }),
         ...(r.occurredAt !== undefined && { occurredAt: r.occurredAt }),
         ...(r.segment !== undefined && { segment: r.segment }),
-        observation: r.observation,
+        ...(segmented?.segmentStatus !== undefined && { segmentStatus: segmented.segmentStatus }),
+        observation,
         disposition,
         ...(reason !== undefined && { reason }),
       },
     },
   ];
-  const change = changeFor(state, disposition, r.observation, c.now, 'receipt');
+  const change = changeFor(state, disposition, observation, c.now, 'receipt');
   if (change) events.push(change);
   return events;
+}
+
+/**
+ * A receipt for one part of a multi-part message: the part's own status moves
+ * forward only, and the message's status is what its parts add up to.
+ */
+function segmentReceipt(state: DeliveryState, r: ReceiptToApply) {
+  const { index, count } = r.segment!;
+  const before = state.segments?.[String(index)];
+  const own = before === undefined ? undefined : judge(before, r.observation.status);
+  if (own?.disposition === 'not-applied') {
+    return {
+      observation: r.observation,
+      rejected: {
+        disposition: 'not-applied' as const,
+        reason: `part ${index} of ${count}: ${own.reason}`,
+      },
+    };
+  }
+  const segments = { ...state.segments, [String(index)]: r.observation.status };
+  const status = segmentsStatus(segments, count);
+  const { deliveredAt, failedAt, ...rest } = r.observation;
+  const observation: Observation = {
+    ...rest,
+    status,
+    ...(status === 'DELIVERED' && deliveredAt !== undefined && { deliveredAt }),
+    ...(status === 'FAILED' && failedAt !== undefined && { failedAt }),
+  };
+  return { observation, segmentStatus: r.observation.status, rejected: undefined };
+}
+
+/** FAILED when any part failed, DELIVERED when every part was delivered, SENT until then. */
+export function segmentsStatus(
+  segments: Readonly<Record<string, DeliveryStatus>>,
+  count: number,
+): DeliveryStatus {
+  const statuses = Object.values(segments);
+  if (statuses.includes('FAILED')) return 'FAILED';
+  const delivered = statuses.filter((s) => s === 'DELIVERED').length;
+  if (delivered >= count) return 'DELIVERED';
+  const final = statuses.filter((s) => s !== 'PENDING' && s !== 'SENT').length;
+  if (final >= count) return 'UNKNOWN';
+  return 'SENT';
 }
 
 export function failoverStarted(

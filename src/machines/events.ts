@@ -91,6 +91,9 @@ export interface ReceiptReceivedData {
   readonly errorCode?: string;
   readonly occurredAt?: number;
   readonly segment?: { readonly index: number; readonly count: number };
+  /** For a part of a multi-part message: the part's own status, when it was taken. */
+  readonly segmentStatus?: DeliveryStatus;
+  /** What the receipt says of the message (for a part: what the parts add up to). */
   readonly observation: Observation;
   readonly disposition: Disposition;
   readonly reason?: string;

@@ -52,6 +52,8 @@ export interface DeliveryState {
   };
   /** Keys of the receipts already taken, so that a repeated one has no effect. */
   readonly receiptKeys?: readonly string[];
+  /** For a multi-part message: each part's status, by part number. */
+  readonly segments?: Readonly<Record<string, DeliveryStatus>>;
   /** True once an UNKNOWN message was settled by a later report. */
   readonly settledLate?: boolean;
 }
@@ -109,6 +111,9 @@ export function evolve(state: DeliveryState | undefined, event: DeliveryEvent): 
     case 'ReceiptReceived': {
       const d = event.data;
       next.receiptKeys = [...(state.receiptKeys ?? []), d.receiptKey];
+      if (d.segment !== undefined && d.segmentStatus !== undefined) {
+        next.segments = { ...state.segments, [String(d.segment.index)]: d.segmentStatus };
+      }
       if (d.disposition === 'unchanged') observe(next, d.observation);
       return next;
     }

@@ -21,7 +21,6 @@ describe('a delivery receipt', () => {
       format: 'solapi',
       providerStatus: '4000',
       occurredAt: T0 + 40 * SECOND,
-      segment: { index: 1, count: 2 },
       observation: {
         status: 'DELIVERED',
         statusCode: '4000',
@@ -41,7 +40,6 @@ describe('a delivery receipt', () => {
             format: 'solapi',
             providerStatus: '4000',
             occurredAt: T0 + 40 * SECOND,
-            segment: { index: 1, count: 2 },
             observation: receipt.observation,
             disposition: 'applied',
           },
