@@ -1,3 +1,4 @@
+import { benchEventStores } from './event-stores.js';
 import { benchLatency } from './latency.js';
 import { benchMemory } from './memory.js';
 import { benchRebuild } from './rebuild.js';
@@ -18,6 +19,7 @@ const sections: Array<[string, () => Promise<Row[]>]> = [
   ['rebuild', () => benchRebuild(n(20_000))],
   ['latency', () => benchLatency(n(2_000))],
   ['memory', () => benchMemory(n(100_000))],
+  ['event stores', () => benchEventStores(n(10_000))],
 ];
 
 const rows: Row[] = [];
