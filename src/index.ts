@@ -40,8 +40,10 @@ export {
   DeliveryTrackingService,
   type DeliveryTrackingServiceConfig,
   type HistoryEntry,
-  type RunSummary,
 } from './service/delivery-tracking-service.js';
+export type { RunSummary } from './service/poller.js';
+export type { DeadLetter } from './service/receipt-desk.js';
+export type { ParkedReceipt } from './machines/parked-receipt.js';
 export { createDeliveryTrackingHooks } from './service/hooks.js';
 export type { ReceiptOutcome } from './service/receipt-intake.js';
 export { fail, ok } from './service/result.js';

@@ -1,4 +1,5 @@
 import type { Position } from '../eventstore/position.js';
+import type { ParkedReceipt } from '../machines/parked-receipt.js';
 import type { DeliveryState } from '../machines/state.js';
 import { POLLABLE_STATUSES } from '../machines/status.js';
 import { providerMessageKey } from '../receipts/message-id.js';
@@ -19,6 +20,7 @@ class Tables implements ProjectionWriter {
   readonly rows = new Map<string, DeliveryState>();
   readonly byProviderKey = new Map<string, Set<string>>();
   readonly due = new DueQueue();
+  readonly parked = new Map<string, ParkedReceipt>();
   checkpoint: Position | null = null;
 
   async readCheckpoint(): Promise<Position | null> {
@@ -37,6 +39,8 @@ class Tables implements ProjectionWriter {
   async commit(batch: ProjectionBatch): Promise<void> {
     for (const id of batch.deletes ?? []) this.#remove(id);
     for (const state of batch.upserts) this.#put(storedState(state));
+    for (const receipt of batch.parked ?? []) this.parked.set(receipt.receiptKey, receipt);
+    for (const key of batch.unparked ?? []) this.parked.delete(key);
     this.checkpoint = batch.checkpoint;
   }
 
@@ -128,6 +132,36 @@ export class InMemoryProjectionStore implements ProjectionStore {
     return countByRows(
       [...this.#tables.rows.values()].filter((row) => matchesFilter(row, filter)),
       groupBy,
+    );
+  }
+
+  async findParked(providerId: string, keys: readonly string[]): Promise<ParkedReceipt[]> {
+    return this.#parkedOldestFirst().filter(
+      (r) => r.providerId === providerId && keys.includes(r.providerMessageKey),
+    );
+  }
+
+  async listParked(options: {
+    limit: number;
+    offset?: number;
+    providerId?: string;
+  }): Promise<ParkedReceipt[]> {
+    const offset = options.offset ?? 0;
+    return this.#parkedOldestFirst()
+      .filter((r) => options.providerId === undefined || r.providerId === options.providerId)
+      .slice(offset, offset + options.limit);
+  }
+
+  async listExpiredParked(now: number, limit: number): Promise<ParkedReceipt[]> {
+    return this.#parkedOldestFirst()
+      .filter((r) => r.expiresAt <= now)
+      .slice(0, limit);
+  }
+
+  // TODO: a scan; waiting receipts are few, but an index would keep a flood of them cheap.
+  #parkedOldestFirst(): ParkedReceipt[] {
+    return [...this.#tables.parked.values()].sort(
+      (a, b) => a.parkedAt - b.parkedAt || (a.receiptKey < b.receiptKey ? -1 : 1),
     );
   }
 

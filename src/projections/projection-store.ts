@@ -1,4 +1,5 @@
 import type { Position } from '../eventstore/position.js';
+import type { ParkedReceipt } from '../machines/parked-receipt.js';
 import type { DeliveryState } from '../machines/state.js';
 import type { CountByField, CountByRow, ListOptions, RecordFilter } from './record-filter.js';
 
@@ -13,6 +14,10 @@ export interface Shard {
 export interface ProjectionBatch {
   readonly upserts: readonly DeliveryState[];
   readonly deletes?: readonly string[];
+  /** Receipts now waiting for their send. */
+  readonly parked?: readonly ParkedReceipt[];
+  /** Receipt keys no longer waiting: applied or expired. */
+  readonly unparked?: readonly string[];
   /** The global position of the last event this batch applied. */
   readonly checkpoint: Position;
 }
@@ -46,6 +51,12 @@ export interface ProjectionStore extends ProjectionWriter {
   list(options: ListOptions): Promise<DeliveryState[]>;
   count(filter: RecordFilter): Promise<number>;
   countBy(filter: RecordFilter, groupBy: readonly CountByField[]): Promise<CountByRow[]>;
+  /** Receipts waiting for a send of this provider with one of these normalized ids. */
+  findParked(providerId: string, keys: readonly string[]): Promise<ParkedReceipt[]>;
+  /** Waiting receipts, oldest first. */
+  listParked(options: { limit: number; offset?: number; providerId?: string }): Promise<ParkedReceipt[]>;
+  /** Waiting receipts whose time is up at `now`, oldest first. */
+  listExpiredParked(now: number, limit: number): Promise<ParkedReceipt[]>;
   beginRebuild(): Promise<RebuildTarget>;
   close(): Promise<void>;
 }

@@ -2,6 +2,12 @@ import type { EventStore, RecordedEvent, Subscription } from '../eventstore/even
 import { comparePositions, formatPosition, type Position } from '../eventstore/position.js';
 import type { Logger } from '../logger.js';
 import { STREAM_PREFIX } from '../machines/events.js';
+import {
+  PARKING_PREFIX,
+  type ParkedReceipt,
+  type ParkingEvent,
+  receiptKeyOf,
+} from '../machines/parked-receipt.js';
 import { type DeliveryState, evolve } from '../machines/state.js';
 import type { ChangeFeed, StatusChange } from './change-feed.js';
 import { statusChangeOf, toDeliveryEvent } from './delivery-events.js';
@@ -19,14 +25,15 @@ interface Waiter {
   readonly resolve: () => void;
 }
 
-const FILTER = { streamPrefixes: [STREAM_PREFIX] };
+const FILTER = { streamPrefixes: [STREAM_PREFIX, PARKING_PREFIX] };
 const RESUBSCRIBE_DELAYS_MS = [100, 500, 2000, 5000];
 
 /**
  * Keeps the records projection: follows the event store from the
  * projection's checkpoint, folds each message's events into its record with
- * `evolve`, and writes rows and checkpoint together. Publishes the status
- * changes it applies, and lets callers wait until it has reached a position.
+ * `evolve`, keeps the receipts still waiting for their send, and writes rows
+ * and checkpoint together. Publishes the status changes it applies, and lets
+ * callers wait until it has reached a position.
  */
 export class RecordsProjection {
   readonly #events: EventStore;
@@ -176,12 +183,19 @@ export class RecordsProjection {
       from === null ? events : events.filter((e) => comparePositions(e.position, from) > 0);
     if (fresh.length === 0) return;
 
-    const ids = [...new Set(fresh.map((e) => e.streamId.slice(STREAM_PREFIX.length)))];
+    const deliveries = fresh.filter((e) => e.streamId.startsWith(STREAM_PREFIX));
+    const ids = [...new Set(deliveries.map((e) => e.streamId.slice(STREAM_PREFIX.length)))];
     const states = await target.getStates(ids);
     const touched = new Map<string, DeliveryState>();
     const changes: StatusChange[] = [];
+    const parked = new Map<string, ParkedReceipt>();
+    const unparked = new Set<string>();
 
     for (const recorded of fresh) {
+      if (recorded.streamId.startsWith(PARKING_PREFIX)) {
+        applyParking(recorded, parked, unparked);
+        continue;
+      }
       const event = toDeliveryEvent(recorded);
       if (event === undefined) {
         this.#log.warn(
@@ -210,7 +224,12 @@ export class RecordsProjection {
     }
 
     const checkpoint = fresh[fresh.length - 1]!.position;
-    await target.commit({ upserts: [...touched.values()], checkpoint });
+    await target.commit({
+      upserts: [...touched.values()],
+      parked: [...parked.values()],
+      unparked: [...unparked],
+      checkpoint,
+    });
     if (!live) return;
 
     this.#position = checkpoint;
@@ -226,5 +245,22 @@ export class RecordsProjection {
       else waiting.push(waiter);
     }
     this.#waiters = waiting;
+  }
+}
+
+/** Folds one event of a waiting receipt's stream into the batch. */
+function applyParking(
+  recorded: RecordedEvent,
+  parked: Map<string, ParkedReceipt>,
+  unparked: Set<string>,
+): void {
+  const event = { type: recorded.type, data: recorded.data } as unknown as ParkingEvent;
+  const key = receiptKeyOf(recorded.streamId);
+  if (event.type === 'ReceiptParked') {
+    parked.set(key, event.data);
+    unparked.delete(key);
+  } else if (event.type === 'ParkedReceiptApplied' || event.type === 'ParkedReceiptExpired') {
+    parked.delete(key);
+    unparked.add(key);
   }
 }

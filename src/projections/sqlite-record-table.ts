@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { type Position, position } from '../eventstore/position.js';
+import type { ParkedReceipt } from '../machines/parked-receipt.js';
 import type { DeliveryState } from '../machines/state.js';
 import { POLLABLE_STATUSES } from '../machines/status.js';
 import { providerMessageKey } from '../receipts/message-id.js';
@@ -29,11 +30,13 @@ export class RecordTable {
   readonly generation: number;
   readonly #db: Database.Database;
   readonly #name: string;
+  readonly #parked: string;
   readonly #statements;
   readonly #commit: Database.Transaction<(batch: ProjectionBatch) => void>;
 
   static drop(db: Database.Database, generation: number): void {
     db.exec(`DROP TABLE IF EXISTS records_g${generation}`);
+    db.exec(`DROP TABLE IF EXISTS parked_receipts_g${generation}`);
     db.prepare('DELETE FROM projection_checkpoints WHERE name = ?').run(`records_g${generation}`);
   }
 
@@ -46,6 +49,8 @@ export class RecordTable {
     this.generation = generation;
     const t = `records_g${generation}`;
     this.#name = t;
+    this.#parked = `parked_receipts_g${generation}`;
+    const p = this.#parked;
     db.exec(`
       CREATE TABLE IF NOT EXISTS projection_checkpoints (
         name TEXT PRIMARY KEY,
@@ -66,6 +71,14 @@ export class RecordTable {
         due_at INTEGER,
         shard INTEGER NOT NULL,
         state TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS parked_receipts_g${generation} (
+        receipt_key TEXT PRIMARY KEY,
+        provider_id TEXT NOT NULL,
+        provider_message_key TEXT NOT NULL,
+        parked_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        receipt TEXT NOT NULL
       );
     `);
     if (withIndexes) this.createIndexes();
@@ -101,6 +114,22 @@ export class RecordTable {
           `SELECT state FROM ${t} WHERE due_at <= ? AND shard % ? = ? ORDER BY due_at LIMIT ?`,
         )
         .pluck(),
+      park: db.prepare(
+        `INSERT OR REPLACE INTO ${p}
+           (receipt_key, provider_id, provider_message_key, parked_at, expires_at, receipt)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      unpark: db.prepare(`DELETE FROM ${p} WHERE receipt_key = ?`),
+      findParked: db
+        .prepare(
+          `SELECT receipt FROM ${p} WHERE provider_id = ?
+           AND provider_message_key IN (SELECT value FROM json_each(?))
+           ORDER BY parked_at, receipt_key`,
+        )
+        .pluck(),
+      expiredParked: db
+        .prepare(`SELECT receipt FROM ${p} WHERE expires_at <= ? ORDER BY expires_at LIMIT ?`)
+        .pluck(),
       checkpoint: db.prepare(
         'SELECT commit_position, prepare_position FROM projection_checkpoints WHERE name = ?',
       ),
@@ -114,6 +143,17 @@ export class RecordTable {
     this.#commit = db.transaction((batch: ProjectionBatch) => {
       for (const id of batch.deletes ?? []) this.#statements.remove.run(id);
       for (const state of batch.upserts) this.#upsert(state);
+      for (const r of batch.parked ?? []) {
+        this.#statements.park.run(
+          r.receiptKey,
+          r.providerId,
+          r.providerMessageKey,
+          r.parkedAt,
+          r.expiresAt,
+          JSON.stringify(r),
+        );
+      }
+      for (const key of batch.unparked ?? []) this.#statements.unpark.run(key);
       this.#statements.saveCheckpoint.run(
         this.#name,
         batch.checkpoint.commit.toString(),
@@ -130,6 +170,10 @@ export class RecordTable {
       CREATE INDEX IF NOT EXISTS ${t}_provider ON ${t} (provider_id, provider_message_key);
       CREATE INDEX IF NOT EXISTS ${t}_requested ON ${t} (requested_at, message_id);
       CREATE INDEX IF NOT EXISTS ${t}_updated ON ${t} (status_updated_at, message_id);
+      CREATE INDEX IF NOT EXISTS ${this.#parked}_key
+        ON ${this.#parked} (provider_id, provider_message_key);
+      CREATE INDEX IF NOT EXISTS ${this.#parked}_expiry ON ${this.#parked} (expires_at);
+      CREATE INDEX IF NOT EXISTS ${this.#parked}_age ON ${this.#parked} (parked_at, receipt_key);
     `);
   }
 
@@ -168,6 +212,29 @@ export class RecordTable {
       ? this.#statements.dueInShard.all(now, shard.count, shard.index, limit)
       : this.#statements.due.all(now, limit);
     return (rows as string[]).map((text) => JSON.parse(text));
+  }
+
+  findParked(providerId: string, keys: readonly string[]): ParkedReceipt[] {
+    const rows = this.#statements.findParked.all(providerId, JSON.stringify(keys)) as string[];
+    return rows.map((text) => JSON.parse(text));
+  }
+
+  listParked(options: { limit: number; offset?: number; providerId?: string }): ParkedReceipt[] {
+    const where = options.providerId === undefined ? '' : 'WHERE provider_id = ?';
+    const args = options.providerId === undefined ? [] : [options.providerId];
+    const rows = this.#db
+      .prepare(
+        `SELECT receipt FROM ${this.#parked} ${where}
+         ORDER BY parked_at, receipt_key LIMIT ? OFFSET ?`,
+      )
+      .pluck()
+      .all(...args, options.limit, options.offset ?? 0) as string[];
+    return rows.map((text) => JSON.parse(text));
+  }
+
+  listExpiredParked(now: number, limit: number): ParkedReceipt[] {
+    const rows = this.#statements.expiredParked.all(now, limit) as string[];
+    return rows.map((text) => JSON.parse(text));
   }
 
   list(options: ListOptions): DeliveryState[] {

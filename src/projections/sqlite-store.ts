@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Position } from '../eventstore/position.js';
 import { openDatabase } from '../eventstore/sqlite-database.js';
+import type { ParkedReceipt } from '../machines/parked-receipt.js';
 import type { DeliveryState } from '../machines/state.js';
 import type { ProjectionBatch, ProjectionStore, RebuildTarget, Shard } from './projection-store.js';
 import type { CountByField, CountByRow, ListOptions, RecordFilter } from './record-filter.js';
@@ -84,6 +85,22 @@ export class SqliteProjectionStore implements ProjectionStore {
 
   async countBy(filter: RecordFilter, groupBy: readonly CountByField[]): Promise<CountByRow[]> {
     return this.#live.countBy(filter, groupBy);
+  }
+
+  async findParked(providerId: string, keys: readonly string[]): Promise<ParkedReceipt[]> {
+    return this.#live.findParked(providerId, keys);
+  }
+
+  async listParked(options: {
+    limit: number;
+    offset?: number;
+    providerId?: string;
+  }): Promise<ParkedReceipt[]> {
+    return this.#live.listParked(options);
+  }
+
+  async listExpiredParked(now: number, limit: number): Promise<ParkedReceipt[]> {
+    return this.#live.listExpiredParked(now, limit);
   }
 
   async beginRebuild(): Promise<RebuildTarget> {

@@ -3,10 +3,10 @@ import { type Observable, takeWhile } from 'rxjs';
 import { ServiceClosedError, ValidationError } from '../errors.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import { InMemoryEventStore } from '../eventstore/in-memory.js';
-import { formatPosition, maxPosition, type Position } from '../eventstore/position.js';
+import { formatPosition } from '../eventstore/position.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
 import { type Logger, silentLogger } from '../logger.js';
-import type { DeliveryCommand } from '../machines/commands.js';
+import type { ParkedReceipt } from '../machines/parked-receipt.js';
 import type { PollingConfig } from '../machines/policy.js';
 import { type DeliveryState, evolve } from '../machines/state.js';
 import { isTerminal } from '../machines/status.js';
@@ -23,13 +23,14 @@ import type {
 import { type RebuildProgress, RecordsProjection } from '../projections/records-projection.js';
 import { SqliteProjectionStore } from '../projections/sqlite-store.js';
 import { type TrackingRecord, toTrackingRecord } from '../projections/tracking-record.js';
-import { alternativeKeys, providerMessageKey } from '../receipts/message-id.js';
 import type { Receipt } from '../receipts/receipt.js';
 import { checkShard, indexProviders, resolvePolling } from './config.js';
-import { fallbackSend, isNonKakaoUser } from './failover.js';
+import type { ServiceContext } from './context.js';
+import { FailoverRunner } from './failover-runner.js';
 import { type CommandMetadata, MessageActors, type Outcome } from './message-actor.js';
-import { askProvider } from './provider-check.js';
-import { type ReceiptOutcome, receiptToApply } from './receipt-intake.js';
+import { Poller, type RunSummary } from './poller.js';
+import { ReceiptDesk } from './receipt-desk.js';
+import type { ReceiptOutcome } from './receipt-intake.js';
 import { type StatusChangeOptions, statusChanges } from './status-stream.js';
 import type { ApiFailoverConfig, HookContext, Provider, SendResult } from './types.js';
 import { validateReceipt } from './validate-receipt.js';
@@ -50,6 +51,11 @@ export interface DeliveryTrackingServiceConfig {
   shard?: Shard;
   /** Per provider id: also match receipt ids read in the other base (decimal and hex). */
   receiptMatching?: Record<string, { decimalHex?: boolean }>;
+  /**
+   * How long a receipt whose send is not recorded yet waits for it.
+   * @defaultValue 7 days
+   */
+  unmatchedReceiptTtlMs?: number;
   /** The clock, in epoch ms. @defaultValue `Date.now` */
   now?: () => number;
   /**
@@ -70,16 +76,6 @@ export interface HistoryEntry {
   data: Record<string, unknown>;
 }
 
-/** What one polling run did. */
-export interface RunSummary {
-  /** Messages that were due and checked. */
-  checked: number;
-  /** Messages whose status changed. */
-  changed: number;
-  /** Checks that failed with an error of the service itself (not of the provider). */
-  failed: number;
-}
-
 /**
  * Follows messages after they were sent until their fate is known: polls
  * providers with backoff, takes pushed receipts, applies timeouts and
@@ -89,17 +85,16 @@ export interface RunSummary {
 export class DeliveryTrackingService {
   readonly #events: EventStore;
   readonly #projections: ProjectionStore;
-  readonly #providers: Map<string, Provider>;
   readonly #polling: PollingConfig;
-  readonly #failover: ApiFailoverConfig | undefined;
   readonly #log: Logger;
-  readonly #shard: Shard | undefined;
-  readonly #receiptMatching: Record<string, { decimalHex?: boolean }>;
   readonly #now: () => number;
   readonly #feed = new ChangeFeed();
   readonly #actors: MessageActors;
   readonly #projection: RecordsProjection;
   readonly #closing = new AbortController();
+  readonly #failover: FailoverRunner;
+  readonly #poller: Poller;
+  readonly #desk: ReceiptDesk;
   #initializing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #run: Promise<RunSummary> | undefined;
@@ -109,12 +104,12 @@ export class DeliveryTrackingService {
     if (config === null || typeof config !== 'object') {
       throw new ValidationError('expected a configuration object', 'config');
     }
-    this.#providers = indexProviders(config.providers);
+    const ttl = config.unmatchedReceiptTtlMs ?? 7 * 24 * 60 * 60 * 1000;
+    if (!Number.isFinite(ttl) || ttl < 0) {
+      throw new ValidationError(`expected a number >= 0, got ${ttl}`, 'unmatchedReceiptTtlMs');
+    }
     this.#polling = resolvePolling(config.polling);
-    this.#failover = config.apiFailover;
     this.#log = (config.logger ?? silentLogger).child({ component: 'delivery-tracking' });
-    this.#shard = checkShard(config.shard);
-    this.#receiptMatching = config.receiptMatching ?? {};
     this.#now = config.now ?? Date.now;
     this.#events = config.eventStore ?? new InMemoryEventStore();
     this.#projections = config.projectionStore ?? defaultProjectionStore(this.#events);
@@ -126,6 +121,31 @@ export class DeliveryTrackingService {
       this.#projections,
       this.#feed,
       this.#log.child({ component: 'projection' }),
+    );
+
+    const context: ServiceContext = {
+      events: this.#events,
+      projections: this.#projections,
+      projection: this.#projection,
+      actors: this.#actors,
+      providers: indexProviders(config.providers),
+      polling: this.#polling,
+      failover: config.apiFailover,
+      shard: checkShard(config.shard),
+      receiptMatching: config.receiptMatching ?? {},
+      unmatchedReceiptTtlMs: ttl,
+      now: this.#now,
+      closing: this.#closing.signal,
+      log: this.#log,
+    };
+    this.#failover = new FailoverRunner(context);
+    this.#poller = new Poller(
+      { ...context, log: this.#log.child({ component: 'poller' }) },
+      this.#failover,
+    );
+    this.#desk = new ReceiptDesk(
+      { ...context, log: this.#log.child({ component: 'receipts' }) },
+      this.#failover,
     );
   }
 
@@ -152,7 +172,7 @@ export class DeliveryTrackingService {
         this.#log.error({ err: error }, 'polling run failed');
       });
     }, this.#polling.intervalMs);
-    this.#log.info({ intervalMs: this.#polling.intervalMs, shard: this.#shard }, 'polling started');
+    this.#log.info({ intervalMs: this.#polling.intervalMs }, 'polling started');
   }
 
   stop(): void {
@@ -191,6 +211,10 @@ export class DeliveryTrackingService {
       { causationId: `send:${send.messageId}` },
     );
     await this.#settle(outcome);
+    if (outcome.events.length > 0 && outcome.state) {
+      const claimed = await this.#desk.claimParked(outcome.state);
+      if (claimed) await this.#projection.waitFor(claimed);
+    }
     this.#log.debug({ messageId: send.messageId, status: outcome.state?.status }, 'send recorded');
   }
 
@@ -281,34 +305,35 @@ export class DeliveryTrackingService {
   ): Promise<ReceiptOutcome> {
     await this.#ready();
     validateReceipt(receipt);
-    const messageIds = await this.#match(receipt);
-    if (messageIds.length === 0) {
-      return {
-        outcome: 'ignored',
-        reason: `no tracked message of provider ${receipt.providerId} has provider message id ${receipt.providerMessageId}`,
-      };
-    }
-    if (messageIds.length > 1) {
-      this.#log.warn(
-        { providerId: receipt.providerId, messageIds },
-        'receipt matches several messages',
-      );
-    }
-    let last: ReceiptOutcome | undefined;
-    for (const messageId of messageIds) {
-      const command: DeliveryCommand = {
-        type: 'receipt.received',
-        now: this.#now(),
-        receipt: receiptToApply(receipt, options.format),
-      };
-      const outcome = await this.#actors.execute(messageId, command, {
-        causationId: `receipt:${command.receipt.receiptKey}`,
-        ...options,
-      });
-      await this.#settle(outcome);
-      last = describeReceipt(messageId, outcome);
-    }
-    return last!;
+    return this.#desk.ingest(receipt, options);
+  }
+
+  /** Receipts waiting for their send, oldest first. */
+  async listUnmatchedReceipts(
+    options: { limit: number; offset?: number; providerId?: string } = { limit: 100 },
+  ): Promise<ParkedReceipt[]> {
+    await this.#ready();
+    return this.#projections.listParked(options);
+  }
+
+  /**
+   * Keeps a delivery report that could not be read, whole, in the dead-letter
+   * stream, so that nothing a provider sent is lost.
+   */
+  async recordUnreadableReceipt(entry: {
+    format: string;
+    providerId: string;
+    reason: string;
+    raw: string;
+  }): Promise<void> {
+    await this.#ready();
+    await this.#desk.deadLetter(entry);
+  }
+
+  /** Reports that could not be read, oldest first. */
+  async listDeadLetters(options: { limit: number; offset?: number } = { limit: 100 }) {
+    await this.#ready();
+    return this.#desk.listDeadLetters(options);
   }
 
   /**
@@ -334,160 +359,15 @@ export class DeliveryTrackingService {
 
   async #runBatch(): Promise<RunSummary> {
     await this.#ready();
-    const due = await this.#projections.listDue(this.#now(), this.#polling.batchSize, this.#shard);
-    const summary: RunSummary = { checked: 0, changed: 0, failed: 0 };
-    let reached: Position | null = null;
-    let next = 0;
-    const worker = async () => {
-      while (next < due.length && !this.#closing.signal.aborted) {
-        const state = due[next++]!;
-        try {
-          const result = await this.#check(state.messageId);
-          summary.checked++;
-          if (result.changed) summary.changed++;
-          reached = maxPosition(reached, result.position);
-        } catch (error) {
-          summary.failed++;
-          this.#log.error({ err: error, messageId: state.messageId }, 'check failed');
-        }
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(this.#polling.concurrency, due.length) }, worker),
-    );
-    if (reached !== null) await this.#projection.waitFor(reached);
-    if (due.length > 0) this.#log.debug({ ...summary }, 'polling run done');
-    return summary;
+    const summary = await this.#poller.runBatch();
+    const expiredReceipts = await this.#desk.expireParked(this.#polling.batchSize);
+    return expiredReceipts > 0 ? { ...summary, expiredReceipts } : summary;
   }
 
-  /** One check of one message: decide, ask the provider if the machine says so, record. */
-  async #check(messageId: string): Promise<{ changed: boolean; position: Position | null }> {
-    const loaded = await this.#actors.load(messageId);
-    if (!loaded.state) return { changed: false, position: null };
-    const provider = this.#providers.get(loaded.state.providerId);
-    const availability = !provider
-      ? 'missing'
-      : typeof provider.getDeliveryStatus === 'function'
-        ? 'available'
-        : 'unsupported';
-
-    const due = await this.#actors.execute(
-      messageId,
-      { type: 'check.due', now: this.#now(), policy: this.#polling, provider: availability },
-      { causationId: `check:${messageId}:${loaded.state.attemptCount + 1}` },
-      loaded,
-    );
-    if (!due.awaitingProvider) {
-      const position = await this.#afterChange(due);
-      return { changed: changedStatus(loaded.state, due), position };
-    }
-
-    const answer = await askProvider(
-      provider!,
-      loaded.state,
-      this.#polling.requestTimeoutMs,
-      this.#closing.signal,
-    );
-    const now = this.#now();
-    const command: DeliveryCommand =
-      answer.kind === 'answered'
-        ? { type: 'check.answered', now, policy: this.#polling, observation: answer.observation }
-        : { type: 'check.failed', now, policy: this.#polling, error: answer.error };
-    const outcome = await this.#actors.execute(
-      messageId,
-      command,
-      { causationId: `check:${messageId}:${loaded.state.attemptCount + 1}` },
-      loaded,
-    );
-    const position = await this.#afterChange(outcome);
-    return { changed: changedStatus(loaded.state, outcome), position };
-  }
-
-  /** Waits until the projection shows an outcome, then runs what follows from it. */
+  /** Waits until the projection shows an outcome, after what follows from it. */
   async #settle(outcome: Outcome): Promise<void> {
-    const position = await this.#afterChange(outcome);
+    const position = await this.#failover.afterChange(outcome);
     if (position) await this.#projection.waitFor(position);
-  }
-
-  /** AlimTalk failover, when an outcome left an AlimTalk message FAILED. */
-  async #afterChange(outcome: Outcome): Promise<Position | null> {
-    const state = outcome.state;
-    const config = this.#failover;
-    if (
-      !config ||
-      !state ||
-      state.type !== 'ALIMTALK' ||
-      state.status !== 'FAILED' ||
-      state.metadata?.failover?.apiAttempt.attempted !== false
-    ) {
-      return outcome.position;
-    }
-    const started = await this.#actors.execute(state.messageId, {
-      type: 'failover.consider',
-      now: this.#now(),
-      enabled: config.enabled !== false,
-      senderConfigured: typeof config.sender === 'function',
-      nonKakaoUser: isNonKakaoUser(config, state),
-    });
-    const after = started.state;
-    const attempt = after?.metadata?.failover?.apiAttempt;
-    if (!after || attempt?.status !== 'attempting' || attempt.outcome !== undefined) {
-      return maxPosition(outcome.position, started.position);
-    }
-
-    const input = fallbackSend(after);
-    let result: DeliveryCommand & { type: 'failover.finished' };
-    try {
-      const sent = await config.sender!(input, {
-        originalMessageId: after.messageId,
-        originalProviderId: after.providerId,
-        originalProviderMessageId: after.providerMessageId,
-        fallbackMessageId: input.messageId,
-        fallbackType: input.type,
-        record: toTrackingRecord(after),
-        signal: this.#closing.signal,
-      });
-      result = {
-        type: 'failover.finished',
-        now: this.#now(),
-        result: sent.isSuccess
-          ? {
-              outcome: 'sent',
-              fallbackMessageId: sent.value.messageId,
-              fallbackProviderId: sent.value.providerId,
-            }
-          : { outcome: 'failed', errorCode: sent.error.code, errorMessage: sent.error.message },
-      };
-    } catch (error) {
-      result = {
-        type: 'failover.finished',
-        now: this.#now(),
-        result: {
-          outcome: 'failed',
-          errorCode: 'API_FAILOVER_SEND_EXCEPTION',
-          errorMessage: error instanceof Error ? error.message : String(error),
-        },
-      };
-    }
-    const finished = await this.#actors.execute(after.messageId, result);
-    this.#log.info(
-      { messageId: after.messageId, outcome: result.result.outcome },
-      'failover attempted',
-    );
-    return maxPosition(outcome.position, finished.position);
-  }
-
-  async #match(receipt: Receipt): Promise<string[]> {
-    const key = providerMessageKey(receipt.providerMessageId);
-    const found = await this.#projections.findByProviderMessageKeys(receipt.providerId, [key]);
-    if (found.length > 0) return found;
-    const options = this.#receiptMatching[receipt.providerId];
-    const others = alternativeKeys(receipt.providerMessageId, {
-      decimalHex: options?.decimalHex ?? false,
-    });
-    return others.length === 0
-      ? []
-      : this.#projections.findByProviderMessageKeys(receipt.providerId, others);
   }
 
   async #ready(): Promise<void> {
@@ -513,31 +393,4 @@ function requireId(messageId: unknown): string {
     throw new ValidationError('expected a non-empty string', 'messageId');
   }
   return messageId;
-}
-
-function changedStatus(before: DeliveryState, outcome: Outcome): boolean {
-  return outcome.state !== undefined && outcome.state.status !== before.status;
-}
-
-function describeReceipt(messageId: string, outcome: Outcome): ReceiptOutcome {
-  const status = outcome.state?.status;
-  const received = outcome.events.find((e) => e.type === 'ReceiptReceived');
-  if (received?.type !== 'ReceiptReceived') {
-    return {
-      outcome: 'ignored',
-      reason: 'duplicate receipt: already recorded',
-      messageId,
-      ...(status && { status }),
-    };
-  }
-  const { disposition, reason } = received.data;
-  if (disposition === 'not-applied') {
-    return {
-      outcome: 'ignored',
-      reason: `kept in history, not applied: ${reason}`,
-      messageId,
-      ...(status && { status }),
-    };
-  }
-  return { outcome: 'applied', messageId, ...(status && { status }) };
 }

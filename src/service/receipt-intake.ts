@@ -11,9 +11,10 @@ export interface ReceiptOutcome {
   /**
    * `applied`: recorded against its message (its status moved, or it
    * confirmed it); `ignored`: recorded or seen before but changes nothing,
-   * see `reason`; `rejected`: not a receipt that can be read.
+   * see `reason`; `pending`: no send matches it yet, it waits for one;
+   * `rejected`: not a receipt that can be read.
    */
-  readonly outcome: 'applied' | 'ignored' | 'rejected';
+  readonly outcome: 'applied' | 'ignored' | 'pending' | 'rejected';
   readonly reason?: string;
   readonly messageId?: string;
   /** The message's status after the receipt. */

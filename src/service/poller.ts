@@ -1,0 +1,107 @@
+import { maxPosition, type Position } from '../eventstore/position.js';
+import type { DeliveryCommand, ProviderAvailability } from '../machines/commands.js';
+import type { DeliveryState } from '../machines/state.js';
+import type { ServiceContext } from './context.js';
+import type { FailoverRunner } from './failover-runner.js';
+import type { Outcome } from './message-actor.js';
+import { askProvider } from './provider-check.js';
+
+/** What one polling run did. */
+export interface RunSummary {
+  /** Messages that were due and checked. */
+  checked: number;
+  /** Messages whose status changed. */
+  changed: number;
+  /** Checks that failed with an error of the service itself (not of the provider). */
+  failed: number;
+  /** Receipts that waited for their send past `unmatchedReceiptTtlMs` and were dropped. */
+  expiredReceipts?: number;
+}
+
+interface CheckResult {
+  readonly changed: boolean;
+  readonly position: Position | null;
+}
+
+/**
+ * Polls providers: takes a batch of due messages from the projection's index,
+ * checks them a few at a time, and waits until their events are projected.
+ */
+export class Poller {
+  readonly #ctx: ServiceContext;
+  readonly #failover: FailoverRunner;
+
+  constructor(ctx: ServiceContext, failover: FailoverRunner) {
+    this.#ctx = ctx;
+    this.#failover = failover;
+  }
+
+  async runBatch(): Promise<RunSummary> {
+    const { projections, polling, shard, closing, log } = this.#ctx;
+    const due = await projections.listDue(this.#ctx.now(), polling.batchSize, shard);
+    const summary: RunSummary = { checked: 0, changed: 0, failed: 0 };
+    let reached: Position | null = null;
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length && !closing.aborted) {
+        const { messageId } = due[next++]!;
+        try {
+          const result = await this.#check(messageId);
+          summary.checked++;
+          if (result.changed) summary.changed++;
+          reached = maxPosition(reached, result.position);
+        } catch (error) {
+          summary.failed++;
+          log.error({ err: error, messageId }, 'check failed');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(polling.concurrency, due.length) }, worker));
+
+    if (reached !== null) await this.#ctx.projection.waitFor(reached);
+    if (due.length > 0) log.debug({ ...summary }, 'polling run done');
+    return summary;
+  }
+
+  /** One check of one message: decide, ask the provider if the machine says so, record. */
+  async #check(messageId: string): Promise<CheckResult> {
+    const { actors, providers, polling, now } = this.#ctx;
+    const loaded = await actors.load(messageId);
+    const before = loaded.state;
+    if (!before) return { changed: false, position: null };
+    const provider = providers.get(before.providerId);
+    const availability: ProviderAvailability = !provider
+      ? 'missing'
+      : typeof provider.getDeliveryStatus === 'function'
+        ? 'available'
+        : 'unsupported';
+    const metadata = { causationId: `check:${messageId}:${before.attemptCount + 1}` };
+
+    const due = await actors.execute(
+      messageId,
+      { type: 'check.due', now: now(), policy: polling, provider: availability },
+      metadata,
+      loaded,
+    );
+    if (!due.awaitingProvider) return this.#done(before, due);
+
+    const answer = await askProvider(
+      provider!,
+      before,
+      polling.requestTimeoutMs,
+      this.#ctx.closing,
+    );
+    const at = now();
+    const command: DeliveryCommand =
+      answer.kind === 'answered'
+        ? { type: 'check.answered', now: at, policy: polling, observation: answer.observation }
+        : { type: 'check.failed', now: at, policy: polling, error: answer.error };
+    return this.#done(before, await actors.execute(messageId, command, metadata, loaded));
+  }
+
+  async #done(before: DeliveryState, outcome: Outcome): Promise<CheckResult> {
+    const position = await this.#failover.afterChange(outcome);
+    const changed = outcome.state !== undefined && outcome.state.status !== before.status;
+    return { changed, position };
+  }
+}
