@@ -43,6 +43,7 @@ export {
 } from './service/delivery-tracking-service.js';
 export type { RunSummary } from './service/poller.js';
 export type { DeadLetter } from './service/receipt-desk.js';
+export type { RetentionPolicy, RetentionSummary } from './service/retention.js';
 export type { ParkedReceipt } from './machines/parked-receipt.js';
 export { createDeliveryTrackingHooks } from './service/hooks.js';
 export type { ReceiptOutcome } from './service/receipt-intake.js';

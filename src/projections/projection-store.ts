@@ -54,7 +54,11 @@ export interface ProjectionStore extends ProjectionWriter {
   /** Receipts waiting for a send of this provider with one of these normalized ids. */
   findParked(providerId: string, keys: readonly string[]): Promise<ParkedReceipt[]>;
   /** Waiting receipts, oldest first. */
-  listParked(options: { limit: number; offset?: number; providerId?: string }): Promise<ParkedReceipt[]>;
+  listParked(options: {
+    limit: number;
+    offset?: number;
+    providerId?: string;
+  }): Promise<ParkedReceipt[]>;
   /** Waiting receipts whose time is up at `now`, oldest first. */
   listExpiredParked(now: number, limit: number): Promise<ParkedReceipt[]>;
   beginRebuild(): Promise<RebuildTarget>;

@@ -25,7 +25,9 @@ interface Waiter {
   readonly resolve: () => void;
 }
 
-const FILTER = { streamPrefixes: [STREAM_PREFIX, PARKING_PREFIX] };
+/** Retention tells projections which messages it deleted through this stream. */
+const RETENTION_STREAM = 'retention-log';
+const FILTER = { streamPrefixes: [STREAM_PREFIX, PARKING_PREFIX, RETENTION_STREAM] };
 const RESUBSCRIBE_DELAYS_MS = [100, 500, 2000, 5000];
 
 /**
@@ -190,10 +192,19 @@ export class RecordsProjection {
     const changes: StatusChange[] = [];
     const parked = new Map<string, ParkedReceipt>();
     const unparked = new Set<string>();
+    const forgotten = new Set<string>();
 
     for (const recorded of fresh) {
       if (recorded.streamId.startsWith(PARKING_PREFIX)) {
         applyParking(recorded, parked, unparked);
+        continue;
+      }
+      if (recorded.streamId === RETENTION_STREAM) {
+        for (const id of (recorded.data.messageIds as string[] | undefined) ?? []) {
+          forgotten.add(id);
+          touched.delete(id);
+          states.delete(id);
+        }
         continue;
       }
       const event = toDeliveryEvent(recorded);
@@ -217,6 +228,7 @@ export class RecordsProjection {
       }
       states.set(messageId, after);
       touched.set(messageId, after);
+      forgotten.delete(messageId);
       if (live) {
         const change = statusChangeOf(event, recorded, after);
         if (change) changes.push(change);
@@ -226,6 +238,7 @@ export class RecordsProjection {
     const checkpoint = fresh[fresh.length - 1]!.position;
     await target.commit({
       upserts: [...touched.values()],
+      deletes: [...forgotten],
       parked: [...parked.values()],
       unparked: [...unparked],
       checkpoint,

@@ -31,6 +31,12 @@ import { type CommandMetadata, MessageActors, type Outcome } from './message-act
 import { Poller, type RunSummary } from './poller.js';
 import { ReceiptDesk } from './receipt-desk.js';
 import type { ReceiptOutcome } from './receipt-intake.js';
+import {
+  checkRetention,
+  type RetentionPolicy,
+  type RetentionSummary,
+  runRetention,
+} from './retention.js';
 import { type StatusChangeOptions, statusChanges } from './status-stream.js';
 import type { ApiFailoverConfig, HookContext, Provider, SendResult } from './types.js';
 import { validateReceipt } from './validate-receipt.js';
@@ -51,6 +57,8 @@ export interface DeliveryTrackingServiceConfig {
   shard?: Shard;
   /** Per provider id: also match receipt ids read in the other base (decimal and hex). */
   receiptMatching?: Record<string, { decimalHex?: boolean }>;
+  /** How long records and histories are kept. @defaultValue forever */
+  retention?: RetentionPolicy;
   /**
    * How long a receipt whose send is not recorded yet waits for it.
    * @defaultValue 7 days
@@ -95,6 +103,8 @@ export class DeliveryTrackingService {
   readonly #failover: FailoverRunner;
   readonly #poller: Poller;
   readonly #desk: ReceiptDesk;
+  readonly #context: ServiceContext;
+  readonly #retention: RetentionPolicy | undefined;
   #initializing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #run: Promise<RunSummary> | undefined;
@@ -138,6 +148,8 @@ export class DeliveryTrackingService {
       closing: this.#closing.signal,
       log: this.#log,
     };
+    this.#context = context;
+    this.#retention = checkRetention(config.retention);
     this.#failover = new FailoverRunner(context);
     this.#poller = new Poller(
       { ...context, log: this.#log.child({ component: 'poller' }) },
@@ -347,6 +359,18 @@ export class DeliveryTrackingService {
       this.#run = undefined;
     });
     return this.#run;
+  }
+
+  /**
+   * Deletes the messages older than their retention period (`retention`):
+   * their streams, then their records. Counts what it deleted, by type.
+   */
+  async runRetention(): Promise<RetentionSummary> {
+    await this.#ready();
+    return runRetention(
+      { ...this.#context, log: this.#log.child({ component: 'retention' }) },
+      this.#retention,
+    );
   }
 
   /** Builds every projection again from position zero and swaps it in. */

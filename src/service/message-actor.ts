@@ -130,6 +130,11 @@ export class MessageActors {
     return result.position;
   }
 
+  /** Drops what is cached of a message whose stream was deleted. */
+  forget(messageId: string): void {
+    this.#cache.delete(messageId);
+  }
+
   async readHistory(messageId: string): Promise<RecordedEvent[]> {
     return this.#events.readStream(streamIdOf(messageId));
   }
