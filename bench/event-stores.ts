@@ -29,7 +29,11 @@ async function measure(store: EventStore, n: number): Promise<{ appends: number;
   let seen = 0;
   const readStart = performance.now();
   const subscription = store.subscribeToAll(
-    { onEvents: (events) => void (seen += events.length) },
+    {
+      onEvents: (events) => {
+        seen += events.length;
+      },
+    },
     { filter: { streamPrefixes: [`delivery-${run}-`] } },
   );
   await subscription.caughtUp;

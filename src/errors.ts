@@ -80,6 +80,13 @@ export class EventStoreUnavailableError extends DeliveryLedgerError {
   }
 }
 
+/** A request whose signature or credentials do not check out; nothing was written for it. */
+export class UnauthorizedError extends DeliveryLedgerError {
+  constructor(message: string) {
+    super('UNAUTHORIZED', message);
+  }
+}
+
 export class ServiceClosedError extends DeliveryLedgerError {
   constructor() {
     super('SERVICE_CLOSED', 'the delivery tracking service is closed');

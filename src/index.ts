@@ -21,6 +21,7 @@ export type { Logger } from './logger.js';
 export { decide } from './machines/decide.js';
 export { deliveryMachine } from './machines/delivery-machine.js';
 export type * from './machines/events.js';
+export type { ParkedReceipt } from './machines/parked-receipt.js';
 export {
   DEFAULT_POLLING_CONFIG,
   type PollingConfig,
@@ -35,18 +36,17 @@ export type * from './projections/record-filter.js';
 export type { RebuildProgress } from './projections/records-projection.js';
 export { SqliteProjectionStore } from './projections/sqlite-store.js';
 export type { TrackingRecord } from './projections/tracking-record.js';
-export type { ParsedItem, Receipt } from './receipts/receipt.js';
+export * from './receipts/index.js';
 export {
   DeliveryTrackingService,
   type DeliveryTrackingServiceConfig,
   type HistoryEntry,
 } from './service/delivery-tracking-service.js';
+export { createDeliveryTrackingHooks } from './service/hooks.js';
 export type { RunSummary } from './service/poller.js';
 export type { DeadLetter } from './service/receipt-desk.js';
-export type { RetentionPolicy, RetentionSummary } from './service/retention.js';
-export type { ParkedReceipt } from './machines/parked-receipt.js';
-export { createDeliveryTrackingHooks } from './service/hooks.js';
 export type { ReceiptOutcome } from './service/receipt-intake.js';
 export { fail, ok } from './service/result.js';
+export type { RetentionPolicy, RetentionSummary } from './service/retention.js';
 export type { StatusChangeOptions } from './service/status-stream.js';
 export type * from './service/types.js';

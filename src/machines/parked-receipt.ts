@@ -26,7 +26,10 @@ export interface ParkedReceipt {
 
 export type ParkingEvent =
   | { readonly type: 'ReceiptParked'; readonly data: ParkedReceipt }
-  | { readonly type: 'ParkedReceiptApplied'; readonly data: { messageId: string; appliedAt: number } }
+  | {
+      readonly type: 'ParkedReceiptApplied';
+      readonly data: { messageId: string; appliedAt: number };
+    }
   | { readonly type: 'ParkedReceiptExpired'; readonly data: { expiredAt: number } };
 
 export const PARKING_PREFIX = 'unmatched-receipt-';

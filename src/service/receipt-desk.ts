@@ -115,8 +115,9 @@ export class ReceiptDesk {
         metadata: { schemaVersion: 1, occurredAt: receivedAt },
       },
     ]);
+    // The reason may quote the payload (and its phone numbers): it is not logged.
     this.#ctx.log.warn(
-      { format: entry.format, providerId: entry.providerId, reason: entry.reason },
+      { format: entry.format, providerId: entry.providerId },
       'unreadable receipt kept as a dead letter',
     );
   }

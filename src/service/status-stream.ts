@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs';
+import { ValidationError } from '../errors.js';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import { comparePositions, type Position, parsePosition } from '../eventstore/position.js';
 import { messageIdOf, STREAM_PREFIX, streamIdOf } from '../machines/events.js';
@@ -31,9 +32,10 @@ export function statusChanges(
   options: StatusChangeOptions,
 ): Observable<StatusChange> {
   const { from, ...filter } = options;
+  const start: Position | null = from === undefined || from === 'start' ? null : toPosition(from);
   return new Observable<StatusChange>((subscriber) => {
     let replaying = from !== undefined;
-    let last: Position | null = from === undefined || from === 'start' ? null : toPosition(from);
+    let last: Position | null = start;
     const buffered: StatusChange[] = [];
     const deliver = (change: StatusChange) => {
       const at = parsePosition(change.position)!;
@@ -65,7 +67,12 @@ export function statusChanges(
 function toPosition(from: string | Position): Position {
   if (typeof from !== 'string') return from;
   const parsed = parsePosition(from);
-  if (!parsed) throw new TypeError(`expected a position such as "42" or "42/40", got "${from}"`);
+  if (!parsed) {
+    throw new ValidationError(
+      `expected "start" or a position such as "42" or "42/40", got "${from}"`,
+      'from',
+    );
+  }
   return parsed;
 }
 

@@ -1,0 +1,81 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { DeliveryTrackingService } from '../service/delivery-tracking-service.js';
+import { BODY_LIMIT } from './body-parsers.js';
+import { changeRoutes } from './changes.js';
+import { installErrorHandler } from './errors.js';
+import { healthRoutes } from './health.js';
+import { messageRoutes } from './messages.js';
+import { type ReceiptIntakeOptions, receiptRoutes } from './receipts.js';
+import { logRequests } from './request-log.js';
+import { sendRoutes } from './sends.js';
+
+/** What {@link createHttpServer} needs. */
+export interface HttpServerOptions {
+  /** The service the API serves; the server neither starts nor closes it. */
+  readonly service: DeliveryTrackingService;
+  /** A pino-compatible logger; the server logs through its children. */
+  readonly logger: Logger;
+  /** How pushed delivery reports are read. @defaultValue `{}` */
+  readonly receipts?: ReceiptIntakeOptions;
+  /**
+   * How often an open change stream gets a heartbeat comment.
+   * @defaultValue 15000
+   */
+  readonly heartbeatMs?: number;
+}
+
+const optionsSchema = z.object({
+  receipts: z
+    .object({
+      timeZoneOffsetMinutes: z
+        .number()
+        .int('expected whole minutes')
+        .min(-18 * 60, 'expected at least -1080 (18 hours)')
+        .max(18 * 60, 'expected at most 1080 (18 hours)')
+        .optional(),
+      vonageSignature: z
+        .object({ secret: z.string().min(1) })
+        .loose()
+        .optional(),
+      twilioSignature: z.object({ authToken: z.string().min(1), publicUrl: z.url() }).optional(),
+    })
+    .optional(),
+  heartbeatMs: z.number().int().positive().optional(),
+});
+
+/**
+ * The HTTP API of a delivery tracking service, as a fastify instance that is not yet listening:
+ * `listen()` it, and `close()` it before closing the service.
+ *
+ * - `POST /v1/sends`: record a send
+ * - `POST /v1/receipts/:format` (GET too for vonage, kannel and jasmin): take delivery reports
+ * - `GET /v1/messages/:messageId` and `GET /v1/messages/:messageId/events`: a record, its history
+ * - `GET /v1/changes`: status changes as server-sent events
+ * - `GET /healthz`
+ *
+ * Every error answer is `{ error: { code, message } }`.
+ * @throws ValidationError when an option is out of range
+ */
+export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+  const checked = optionsSchema.safeParse(options);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new ValidationError(issue.message, issue.path.map(String).join('.'));
+  }
+  const { service, logger, receipts = {}, heartbeatMs = 15_000 } = options;
+  const log = logger.child({ component: 'http' });
+
+  const app = Fastify({ bodyLimit: BODY_LIMIT });
+  installErrorHandler(app, log);
+  logRequests(app, log);
+
+  healthRoutes(app);
+  sendRoutes(app, service);
+  receiptRoutes(app, service, receipts, logger);
+  messageRoutes(app, service);
+  changeRoutes(app, service, { heartbeatMs }, logger);
+  return app;
+}
