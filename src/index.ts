@@ -49,4 +49,5 @@ export type { ReceiptOutcome } from './service/receipt-intake.js';
 export { fail, ok } from './service/result.js';
 export type { RetentionPolicy, RetentionSummary } from './service/retention.js';
 export type { StatusChangeOptions } from './service/status-stream.js';
+export type { Telemetry } from './service/telemetry.js';
 export type * from './service/types.js';

@@ -48,12 +48,21 @@ export class RecordsProjection {
   #lock: Promise<unknown> = Promise.resolve();
   #stopped = true;
   #failures = 0;
+  readonly #onLag: ((seconds: number) => void) | undefined;
 
-  constructor(events: EventStore, store: ProjectionStore, feed: ChangeFeed, log: Logger) {
+  /** @param onLag told after each live batch how many seconds its last event waited. */
+  constructor(
+    events: EventStore,
+    store: ProjectionStore,
+    feed: ChangeFeed,
+    log: Logger,
+    onLag?: (seconds: number) => void,
+  ) {
     this.#events = events;
     this.#store = store;
     this.#feed = feed;
     this.#log = log;
+    this.#onLag = onLag;
   }
 
   /** The last position applied, null before the first event. */
@@ -246,6 +255,7 @@ export class RecordsProjection {
     if (!live) return;
 
     this.#position = checkpoint;
+    this.#onLag?.((Date.now() - fresh[fresh.length - 1]!.recordedAt.getTime()) / 1000);
     this.#releaseWaiters();
     for (const change of changes) this.#feed.publish(change);
   }

@@ -4,6 +4,7 @@ import type { PollingConfig } from '../machines/policy.js';
 import type { ProjectionStore, Shard } from '../projections/projection-store.js';
 import type { RecordsProjection } from '../projections/records-projection.js';
 import type { MessageActors } from './message-actor.js';
+import type { Telemetry } from './telemetry.js';
 import type { ApiFailoverConfig, Provider } from './types.js';
 
 /** What the parts of the service share: stores, rules, clock and logger. */
@@ -23,4 +24,5 @@ export interface ServiceContext {
   /** Aborts when the service closes. */
   readonly closing: AbortSignal;
   readonly log: Logger;
+  readonly telemetry: Telemetry | undefined;
 }

@@ -38,6 +38,7 @@ import {
   runRetention,
 } from './retention.js';
 import { type StatusChangeOptions, statusChanges } from './status-stream.js';
+import { report, type Telemetry } from './telemetry.js';
 import type { ApiFailoverConfig, HookContext, Provider, SendResult } from './types.js';
 import { validateReceipt } from './validate-receipt.js';
 import { parseSend } from './validate-send.js';
@@ -64,6 +65,8 @@ export interface DeliveryTrackingServiceConfig {
    * @defaultValue 7 days
    */
   unmatchedReceiptTtlMs?: number;
+  /** Hooks that report what the service does, for metrics. */
+  telemetry?: Telemetry;
   /** The clock, in epoch ms. @defaultValue `Date.now` */
   now?: () => number;
   /**
@@ -125,13 +128,18 @@ export class DeliveryTrackingService {
     this.#projections = config.projectionStore ?? defaultProjectionStore(this.#events);
     // Every provider query in flight listens for close().
     setMaxListeners(0, this.#closing.signal);
-    this.#actors = new MessageActors(this.#events, config.stateCacheSize ?? 10_000);
+    const telemetry = config.telemetry;
+    this.#actors = new MessageActors(this.#events, config.stateCacheSize ?? 10_000, telemetry);
     this.#projection = new RecordsProjection(
       this.#events,
       this.#projections,
       this.#feed,
       this.#log.child({ component: 'projection' }),
+      (seconds) => report(telemetry, 'projectionLag', seconds),
     );
+    if (telemetry?.statusChanged) {
+      this.#feed.listen({}, (change) => report(telemetry, 'statusChanged', change));
+    }
 
     const context: ServiceContext = {
       events: this.#events,
@@ -147,6 +155,7 @@ export class DeliveryTrackingService {
       now: this.#now,
       closing: this.#closing.signal,
       log: this.#log,
+      telemetry,
     };
     this.#context = context;
     this.#retention = checkRetention(config.retention);

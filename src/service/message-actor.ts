@@ -7,6 +7,7 @@ import { type DeliveryEvent, EVENT_SCHEMA_VERSION, streamIdOf } from '../machine
 import { type DeliveryState, evolve } from '../machines/state.js';
 import { toDeliveryEvent } from '../projections/delivery-events.js';
 import { eventId } from './event-ids.js';
+import { report, type Telemetry } from './telemetry.js';
 
 /** A message's state as its stream left it, and the revision it was read at. */
 export interface LoadedMessage {
@@ -36,14 +37,16 @@ const MAX_CONFLICTS = 20;
 export class MessageActors {
   readonly #events: EventStore;
   readonly #cache: StateCache;
+  readonly #telemetry: Telemetry | undefined;
 
   /**
    * @param cacheSize how many recently used messages to keep decided states
    * of, so that a command needs no read; 0 reads every stream every time.
    */
-  constructor(events: EventStore, cacheSize = 10_000) {
+  constructor(events: EventStore, cacheSize = 10_000, telemetry?: Telemetry) {
     this.#events = events;
     this.#cache = new StateCache(cacheSize);
+    this.#telemetry = telemetry;
   }
 
   /**
@@ -126,7 +129,9 @@ export class MessageActors {
         ...(metadata.causationId !== undefined && { causationId: metadata.causationId }),
       },
     }));
+    const started = performance.now();
     const result = await this.#events.append(streamId, toAppend, { expectedRevision: expected });
+    report(this.#telemetry, 'appendDuration', (performance.now() - started) / 1000);
     return result.position;
   }
 

@@ -5,6 +5,7 @@ import type { ServiceContext } from './context.js';
 import type { FailoverRunner } from './failover-runner.js';
 import type { Outcome } from './message-actor.js';
 import { askProvider } from './provider-check.js';
+import { report } from './telemetry.js';
 
 /** What one polling run did. */
 export interface RunSummary {
@@ -100,6 +101,17 @@ export class Poller {
   }
 
   async #done(before: DeliveryState, outcome: Outcome): Promise<CheckResult> {
+    for (const event of outcome.events) {
+      if (event.type === 'CheckCompleted') {
+        const result = event.data.result;
+        report(this.#ctx.telemetry, 'checkCompleted', {
+          kind: result.kind,
+          ...(result.kind === 'error' && { errorCode: result.error.code }),
+        });
+      } else if (event.type === 'CheckDeferred') {
+        report(this.#ctx.telemetry, 'checkCompleted', { kind: 'deferred' });
+      }
+    }
     const position = await this.#failover.afterChange(outcome);
     const changed = outcome.state !== undefined && outcome.state.status !== before.status;
     return { changed, position };

@@ -16,6 +16,7 @@ import type { FailoverRunner } from './failover-runner.js';
 import type { CommandMetadata, Outcome } from './message-actor.js';
 import { rawCopy } from './provider-check.js';
 import { type ReceiptOutcome, receiptKey, receiptToApply } from './receipt-intake.js';
+import { report } from './telemetry.js';
 
 /** The stream that keeps every payload that could not be read. */
 export const DEAD_LETTER_STREAM = 'dead-letter-receipts';
@@ -47,6 +48,18 @@ export class ReceiptDesk {
   async ingest(
     receipt: Receipt,
     options: { format?: string } & CommandMetadata = {},
+  ): Promise<ReceiptOutcome> {
+    const outcome = await this.#ingest(receipt, options);
+    report(this.#ctx.telemetry, 'receiptIngested', {
+      format: options.format ?? 'normalized',
+      outcome: outcome.outcome,
+    });
+    return outcome;
+  }
+
+  async #ingest(
+    receipt: Receipt,
+    options: { format?: string } & CommandMetadata,
   ): Promise<ReceiptOutcome> {
     const messageIds = await this.#match(receipt);
     if (messageIds.length > 0) return this.#applyToAll(messageIds, receipt, options);
@@ -115,6 +128,7 @@ export class ReceiptDesk {
         metadata: { schemaVersion: 1, occurredAt: receivedAt },
       },
     ]);
+    report(this.#ctx.telemetry, 'receiptIngested', { format: entry.format, outcome: 'rejected' });
     // The reason may quote the payload (and its phone numbers): it is not logged.
     this.#ctx.log.warn(
       { format: entry.format, providerId: entry.providerId },
