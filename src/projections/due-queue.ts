@@ -18,22 +18,31 @@ export class DueQueue {
   }
 
   /**
-   * The ids due at or before `now`, earliest first, at most `limit`. Entries
-   * `isCurrent` rejects are dropped; the ones returned stay queued.
+   * The ids due at or before `now`, earliest first, at most `limit`. `judge`
+   * says of each entry whether to take it, skip it (it stays queued, like
+   * the ones taken) or drop it as stale.
    */
-  takeDue(now: number, limit: number, isCurrent: (id: string, at: number) => boolean): string[] {
-    const taken: Array<[number, string]> = [];
+  takeDue(
+    now: number,
+    limit: number,
+    judge: (id: string, at: number) => 'take' | 'skip' | 'stale',
+  ): string[] {
+    const kept: Array<[number, string]> = [];
+    const taken: string[] = [];
     const seen = new Set<string>();
     while (taken.length < limit && this.#ids.length > 0 && this.#times[0]! <= now) {
       const at = this.#times[0]!;
       const id = this.#ids[0]!;
       this.#pop();
-      if (seen.has(id) || !isCurrent(id, at)) continue;
+      if (seen.has(id)) continue;
+      const verdict = judge(id, at);
+      if (verdict === 'stale') continue;
       seen.add(id);
-      taken.push([at, id]);
+      kept.push([at, id]);
+      if (verdict === 'take') taken.push(id);
     }
-    for (const [at, id] of taken) this.schedule(id, at);
-    return taken.map(([, id]) => id);
+    for (const [at, id] of kept) this.schedule(id, at);
+    return taken;
   }
 
   #pop(): void {

@@ -99,19 +99,15 @@ export class InMemoryProjectionStore implements ProjectionStore {
     return [...found];
   }
 
-  async listDue(now: number, limit: number, shard?: Shard): Promise<DeliveryState[]> {
+  async listDue(now: number, limit: number, shard?: Shard): Promise<string[]> {
     const rows = this.#tables.rows;
-    return this.#tables.due
-      .takeDue(now, limit, (id, at) => {
-        const row = rows.get(id);
-        return (
-          row !== undefined &&
-          row.nextCheckAt === at &&
-          POLLABLE_STATUSES.has(row.status) &&
-          inShard(id, shard)
-        );
-      })
-      .map((id) => rows.get(id)!);
+    return this.#tables.due.takeDue(now, limit, (id, at) => {
+      const row = rows.get(id);
+      if (row === undefined || row.nextCheckAt !== at || !POLLABLE_STATUSES.has(row.status)) {
+        return 'stale';
+      }
+      return inShard(id, shard) ? 'take' : 'skip';
+    });
   }
 
   async list(options: ListOptions): Promise<DeliveryState[]> {

@@ -46,8 +46,8 @@ export interface ProjectionStore extends ProjectionWriter {
   get(messageId: string): Promise<DeliveryState | undefined>;
   /** Message ids whose send had this provider and one of these normalized provider message ids. */
   findByProviderMessageKeys(providerId: string, keys: readonly string[]): Promise<string[]>;
-  /** Open messages whose next check is at or before `now`, earliest first. */
-  listDue(now: number, limit: number, shard?: Shard): Promise<DeliveryState[]>;
+  /** Ids of open messages whose next check is at or before `now`, earliest first. */
+  listDue(now: number, limit: number, shard?: Shard): Promise<string[]>;
   list(options: ListOptions): Promise<DeliveryState[]>;
   count(filter: RecordFilter): Promise<number>;
   countBy(filter: RecordFilter, groupBy: readonly CountByField[]): Promise<CountByRow[]>;

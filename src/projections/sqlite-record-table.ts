@@ -25,7 +25,12 @@ const COLUMN: Record<CountByField | 'messageId' | 'providerMessageId' | 'to' | '
 
 const ORDER_COLUMN = { requestedAt: 'requested_at', statusUpdatedAt: 'status_updated_at' };
 
-/** One generation of the records table, its indexes and its checkpoint. */
+/**
+ * One generation of the records table, its indexes and its checkpoint. What
+ * a send recorded (provider, ids, type, numbers, requestedAt) never changes
+ * afterwards, so an update rewrites only the status columns and the indexes
+ * on them.
+ */
 export class RecordTable {
   readonly generation: number;
   readonly #db: Database.Database;
@@ -89,12 +94,7 @@ export class RecordTable {
            type, status, to_addr, from_addr, requested_at, status_updated_at, due_at, shard, state)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (message_id) DO UPDATE SET
-           provider_id = excluded.provider_id,
-           provider_message_id = excluded.provider_message_id,
-           provider_message_key = excluded.provider_message_key,
-           type = excluded.type, status = excluded.status,
-           to_addr = excluded.to_addr, from_addr = excluded.from_addr,
-           requested_at = excluded.requested_at, status_updated_at = excluded.status_updated_at,
+           status = excluded.status, status_updated_at = excluded.status_updated_at,
            due_at = excluded.due_at, state = excluded.state`,
       ),
       remove: db.prepare(`DELETE FROM ${t} WHERE message_id = ?`),
@@ -108,10 +108,12 @@ export class RecordTable {
            AND provider_message_key IN (SELECT value FROM json_each(?))`,
         )
         .pluck(),
-      due: db.prepare(`SELECT state FROM ${t} WHERE due_at <= ? ORDER BY due_at LIMIT ?`).pluck(),
+      due: db
+        .prepare(`SELECT message_id FROM ${t} WHERE due_at <= ? ORDER BY due_at LIMIT ?`)
+        .pluck(),
       dueInShard: db
         .prepare(
-          `SELECT state FROM ${t} WHERE due_at <= ? AND shard % ? = ? ORDER BY due_at LIMIT ?`,
+          `SELECT message_id FROM ${t} WHERE due_at <= ? AND shard % ? = ? ORDER BY due_at LIMIT ?`,
         )
         .pluck(),
       park: db.prepare(
@@ -207,11 +209,12 @@ export class RecordTable {
     return this.#statements.byKeys.all(providerId, JSON.stringify(keys)) as string[];
   }
 
-  listDue(now: number, limit: number, shard?: Shard): DeliveryState[] {
-    const rows = shard
-      ? this.#statements.dueInShard.all(now, shard.count, shard.index, limit)
-      : this.#statements.due.all(now, limit);
-    return (rows as string[]).map((text) => JSON.parse(text));
+  listDue(now: number, limit: number, shard?: Shard): string[] {
+    return (
+      shard
+        ? this.#statements.dueInShard.all(now, shard.count, shard.index, limit)
+        : this.#statements.due.all(now, limit)
+    ) as string[];
   }
 
   findParked(providerId: string, keys: readonly string[]): ParkedReceipt[] {

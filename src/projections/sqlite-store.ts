@@ -71,7 +71,7 @@ export class SqliteProjectionStore implements ProjectionStore {
     return this.#live.findByProviderMessageKeys(providerId, keys);
   }
 
-  async listDue(now: number, limit: number, shard?: Shard): Promise<DeliveryState[]> {
+  async listDue(now: number, limit: number, shard?: Shard): Promise<string[]> {
     return this.#live.listDue(now, limit, shard);
   }
 

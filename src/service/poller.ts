@@ -45,7 +45,7 @@ export class Poller {
     let next = 0;
     const worker = async () => {
       while (next < due.length && !closing.aborted) {
-        const { messageId } = due[next++]!;
+        const messageId = due[next++]!;
         try {
           const result = await this.#check(messageId);
           summary.checked++;
