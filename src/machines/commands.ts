@@ -77,6 +77,11 @@ export type DeliveryCommand =
       readonly senderConfigured: boolean;
       /** The classifier's verdict: the recipient does not use KakaoTalk. */
       readonly nonKakaoUser: boolean;
+      /**
+       * Names this attempt, so that of two callers that both saw the failure,
+       * only the one whose FailoverStarted was stored goes on to send.
+       */
+      readonly attemptId?: string;
     }
   | { readonly type: 'failover.finished'; readonly now: number; readonly result: FailoverOutcome };
 

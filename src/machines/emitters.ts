@@ -289,6 +289,7 @@ export function failoverStarted(
       type: 'FailoverStarted',
       data: {
         attemptedAt: c.now,
+        ...(c.attemptId !== undefined && { attemptId: c.attemptId }),
         fallbackMessageId: `${state.messageId}:api-fallback`,
         fallbackType,
       },

@@ -123,6 +123,8 @@ export interface StatusChangedData {
 
 export interface FailoverStartedData {
   readonly attemptedAt: number;
+  /** Which caller started the attempt. */
+  readonly attemptId?: string;
   readonly fallbackMessageId: string;
   readonly fallbackType: 'SMS' | 'LMS';
 }

@@ -1,4 +1,4 @@
-import type { Position } from '../eventstore/position.js';
+import { comparePositions, type Position } from '../eventstore/position.js';
 import type { ParkedReceipt } from '../machines/parked-receipt.js';
 import type { DeliveryState } from '../machines/state.js';
 import { POLLABLE_STATUSES } from '../machines/status.js';
@@ -36,12 +36,19 @@ class Tables implements ProjectionWriter {
     return found;
   }
 
-  async commit(batch: ProjectionBatch): Promise<void> {
+  async commit(batch: ProjectionBatch): Promise<boolean> {
+    if (
+      batch.expectedCheckpoint !== undefined &&
+      !samePosition(batch.expectedCheckpoint, this.checkpoint)
+    ) {
+      return false;
+    }
     for (const id of batch.deletes ?? []) this.#remove(id);
     for (const state of batch.upserts) this.#put(storedState(state));
     for (const receipt of batch.parked ?? []) this.parked.set(receipt.receiptKey, receipt);
     for (const key of batch.unparked ?? []) this.parked.delete(key);
     this.checkpoint = batch.checkpoint;
+    return true;
   }
 
   #put(state: DeliveryState): void {
@@ -65,6 +72,10 @@ class Tables implements ProjectionWriter {
   }
 }
 
+function samePosition(a: Position | null, b: Position | null): boolean {
+  return a === null || b === null ? a === b : comparePositions(a, b) === 0;
+}
+
 function keyOf(state: DeliveryState): string {
   return `${state.providerId}\u0000${providerMessageKey(state.providerMessageId)}`;
 }
@@ -81,7 +92,7 @@ export class InMemoryProjectionStore implements ProjectionStore {
     return this.#tables.getStates(messageIds);
   }
 
-  commit(batch: ProjectionBatch): Promise<void> {
+  commit(batch: ProjectionBatch): Promise<boolean> {
     return this.#tables.commit(batch);
   }
 

@@ -20,14 +20,23 @@ export interface ProjectionBatch {
   readonly unparked?: readonly string[];
   /** The global position of the last event this batch applied. */
   readonly checkpoint: Position;
+  /**
+   * Write only if the stored checkpoint is still this one (null: none yet).
+   * Another process writing the same projection moves it; the batch is then
+   * not written, and the writer reads the checkpoint and rows again.
+   */
+  readonly expectedCheckpoint?: Position | null;
 }
 
 /** Where a projection writes: the live store, or a rebuild being filled. */
 export interface ProjectionWriter {
   readCheckpoint(): Promise<Position | null>;
   getStates(messageIds: readonly string[]): Promise<Map<string, DeliveryState>>;
-  /** Writes the rows and the checkpoint together, all or nothing. */
-  commit(batch: ProjectionBatch): Promise<void>;
+  /**
+   * Writes the rows and the checkpoint together, all or nothing. False when
+   * `expectedCheckpoint` was given and the stored checkpoint is another.
+   */
+  commit(batch: ProjectionBatch): Promise<boolean>;
 }
 
 /** A fresh copy of the projection, filled from position zero, then swapped in. */

@@ -1,3 +1,4 @@
+import { ServiceClosedError } from '../errors.js';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/event-store.js';
 import { comparePositions, formatPosition, type Position } from '../eventstore/position.js';
 import type { Logger } from '../logger.js';
@@ -23,6 +24,7 @@ export interface RebuildProgress {
 interface Waiter {
   readonly position: Position;
   readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
 }
 
 /** Retention tells projections which messages it deleted through this stream. */
@@ -77,10 +79,12 @@ export class RecordsProjection {
     await this.#subscribe();
   }
 
+  /** Stops following the store; whoever still waits for a position is told it never comes. */
   async stop(): Promise<void> {
     this.#stopped = true;
     await this.#subscription?.close();
     this.#subscription = undefined;
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(new ServiceClosedError());
   }
 
   /** Resolves when the projection has applied the event at `position`. */
@@ -88,8 +92,9 @@ export class RecordsProjection {
     if (this.#position !== null && comparePositions(this.#position, position) >= 0) {
       return Promise.resolve();
     }
-    return new Promise((resolve) => {
-      this.#waiters.push({ position, resolve });
+    if (this.#stopped) return Promise.reject(new ServiceClosedError());
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ position, resolve, reject });
     });
   }
 
@@ -188,13 +193,44 @@ export class RecordsProjection {
     return run;
   }
 
+  /**
+   * Applies a batch of events. Live batches are written only if the stored
+   * checkpoint is still where this projection left it: another process
+   * writing the same projection file may have moved it, and then this one
+   * takes only the events after the stored checkpoint, from the stored rows.
+   */
   async #apply(target: ProjectionWriter, events: readonly RecordedEvent[], live: boolean) {
-    const from = live ? this.#position : await target.readCheckpoint();
-    const fresh =
-      from === null ? events : events.filter((e) => comparePositions(e.position, from) > 0);
-    if (fresh.length === 0) return;
+    let from = live ? this.#position : await target.readCheckpoint();
+    let pending = after(events, from);
+    if (pending.length === 0) return;
+    const last = pending[pending.length - 1]!.position;
 
-    const deliveries = fresh.filter((e) => e.streamId.startsWith(STREAM_PREFIX));
+    let changes: StatusChange[] | undefined;
+    for (;;) {
+      const fold = await this.#fold(target, pending);
+      changes ??= fold.changes;
+      const written = await target.commit({
+        ...fold.batch,
+        checkpoint: last,
+        ...(live && { expectedCheckpoint: from }),
+      });
+      if (written) break;
+      const stored = await target.readCheckpoint();
+      if (stored !== null && comparePositions(stored, last) >= 0) break;
+      from = stored;
+      pending = after(events, stored);
+    }
+    if (!live) return;
+
+    this.#position = last;
+    this.#onLag?.((Date.now() - events[events.length - 1]!.recordedAt.getTime()) / 1000);
+    this.#releaseWaiters();
+    for (const change of changes) this.#feed.publish(change);
+  }
+
+  /** Folds events into the rows they touch, from the rows the target holds. */
+  async #fold(target: ProjectionWriter, events: readonly RecordedEvent[]) {
+    const deliveries = events.filter((e) => e.streamId.startsWith(STREAM_PREFIX));
     const ids = [...new Set(deliveries.map((e) => e.streamId.slice(STREAM_PREFIX.length)))];
     const states = await target.getStates(ids);
     const touched = new Map<string, DeliveryState>();
@@ -203,7 +239,7 @@ export class RecordsProjection {
     const unparked = new Set<string>();
     const forgotten = new Set<string>();
 
-    for (const recorded of fresh) {
+    for (const recorded of events) {
       if (recorded.streamId.startsWith(PARKING_PREFIX)) {
         applyParking(recorded, parked, unparked);
         continue;
@@ -225,9 +261,9 @@ export class RecordsProjection {
         continue;
       }
       const messageId = recorded.streamId.slice(STREAM_PREFIX.length);
-      let after: DeliveryState;
+      let state: DeliveryState;
       try {
-        after = evolve(states.get(messageId), event);
+        state = evolve(states.get(messageId), event);
       } catch (error) {
         this.#log.warn(
           { err: error, messageId, type: event.type },
@@ -235,29 +271,22 @@ export class RecordsProjection {
         );
         continue;
       }
-      states.set(messageId, after);
-      touched.set(messageId, after);
+      states.set(messageId, state);
+      touched.set(messageId, state);
       forgotten.delete(messageId);
-      if (live) {
-        const change = statusChangeOf(event, recorded, after);
-        if (change) changes.push(change);
-      }
+      const change = statusChangeOf(event, recorded, state);
+      if (change) changes.push(change);
     }
 
-    const checkpoint = fresh[fresh.length - 1]!.position;
-    await target.commit({
-      upserts: [...touched.values()],
-      deletes: [...forgotten],
-      parked: [...parked.values()],
-      unparked: [...unparked],
-      checkpoint,
-    });
-    if (!live) return;
-
-    this.#position = checkpoint;
-    this.#onLag?.((Date.now() - fresh[fresh.length - 1]!.recordedAt.getTime()) / 1000);
-    this.#releaseWaiters();
-    for (const change of changes) this.#feed.publish(change);
+    return {
+      changes,
+      batch: {
+        upserts: [...touched.values()],
+        deletes: [...forgotten],
+        parked: [...parked.values()],
+        unparked: [...unparked],
+      },
+    };
   }
 
   #releaseWaiters(): void {
@@ -286,4 +315,8 @@ function applyParking(
     parked.delete(key);
     unparked.add(key);
   }
+}
+
+function after(events: readonly RecordedEvent[], from: Position | null): readonly RecordedEvent[] {
+  return from === null ? events : events.filter((e) => comparePositions(e.position, from) > 0);
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { type Position, position } from '../eventstore/position.js';
+import { comparePositions, type Position, position } from '../eventstore/position.js';
 import type { ParkedReceipt } from '../machines/parked-receipt.js';
 import type { DeliveryState } from '../machines/state.js';
 import { POLLABLE_STATUSES } from '../machines/status.js';
@@ -37,7 +37,7 @@ export class RecordTable {
   readonly #name: string;
   readonly #parked: string;
   readonly #statements;
-  readonly #commit: Database.Transaction<(batch: ProjectionBatch) => void>;
+  readonly #commit: Database.Transaction<(batch: ProjectionBatch) => boolean>;
 
   static drop(db: Database.Database, generation: number): void {
     db.exec(`DROP TABLE IF EXISTS records_g${generation}`);
@@ -143,6 +143,15 @@ export class RecordTable {
     };
 
     this.#commit = db.transaction((batch: ProjectionBatch) => {
+      if (batch.expectedCheckpoint !== undefined) {
+        const stored = this.readCheckpoint();
+        const expected = batch.expectedCheckpoint;
+        const same =
+          stored === null || expected === null
+            ? stored === expected
+            : comparePositions(stored, expected) === 0;
+        if (!same) return false;
+      }
       for (const id of batch.deletes ?? []) this.#statements.remove.run(id);
       for (const state of batch.upserts) this.#upsert(state);
       for (const r of batch.parked ?? []) {
@@ -161,6 +170,7 @@ export class RecordTable {
         batch.checkpoint.commit.toString(),
         batch.checkpoint.prepare.toString(),
       );
+      return true;
     });
   }
 
@@ -186,8 +196,8 @@ export class RecordTable {
     return row ? position(BigInt(row.commit_position), BigInt(row.prepare_position)) : null;
   }
 
-  commit(batch: ProjectionBatch): void {
-    this.#commit.immediate(batch);
+  commit(batch: ProjectionBatch): boolean {
+    return this.#commit.immediate(batch);
   }
 
   get(messageId: string): DeliveryState | undefined {

@@ -38,6 +38,7 @@ export class SqliteProjectionStore implements ProjectionStore {
   readonly database: Database.Database;
   readonly #ownsDatabase: boolean;
   #live: RecordTable;
+  readonly #generation: Database.Statement;
 
   constructor(options: SqliteProjectionStoreOptions = {}) {
     this.#ownsDatabase = options.database === undefined;
@@ -47,48 +48,62 @@ export class SqliteProjectionStore implements ProjectionStore {
         synchronous: options.synchronous ?? 'normal',
       });
     this.database.exec(META);
+    this.#generation = this.database.prepare(
+      `SELECT live FROM projection_generations WHERE name = 'records'`,
+    );
     this.#live = new RecordTable(this.database, this.#liveGeneration());
   }
 
+  /**
+   * The live table, as the database says now: another process sharing the
+   * file may have rebuilt the projection and swapped in a new generation.
+   */
+  get #table(): RecordTable {
+    const generation = this.#liveGeneration();
+    if (generation !== this.#live.generation) {
+      this.#live = new RecordTable(this.database, generation);
+    }
+    return this.#live;
+  }
+
   readCheckpoint(): Promise<Position | null> {
-    return Promise.resolve(this.#live.readCheckpoint());
+    return Promise.resolve(this.#table.readCheckpoint());
   }
 
   getStates(messageIds: readonly string[]): Promise<Map<string, DeliveryState>> {
-    return Promise.resolve(this.#live.getStates(messageIds));
+    return Promise.resolve(this.#table.getStates(messageIds));
   }
 
-  commit(batch: ProjectionBatch): Promise<void> {
-    this.#live.commit(batch);
-    return Promise.resolve();
+  commit(batch: ProjectionBatch): Promise<boolean> {
+    return Promise.resolve(this.#table.commit(batch));
   }
 
   async get(messageId: string): Promise<DeliveryState | undefined> {
-    return this.#live.get(messageId);
+    return this.#table.get(messageId);
   }
 
   async findByProviderMessageKeys(providerId: string, keys: readonly string[]): Promise<string[]> {
-    return this.#live.findByProviderMessageKeys(providerId, keys);
+    return this.#table.findByProviderMessageKeys(providerId, keys);
   }
 
   async listDue(now: number, limit: number, shard?: Shard): Promise<string[]> {
-    return this.#live.listDue(now, limit, shard);
+    return this.#table.listDue(now, limit, shard);
   }
 
   async list(options: ListOptions): Promise<DeliveryState[]> {
-    return this.#live.list(options);
+    return this.#table.list(options);
   }
 
   async count(filter: RecordFilter): Promise<number> {
-    return this.#live.count(filter);
+    return this.#table.count(filter);
   }
 
   async countBy(filter: RecordFilter, groupBy: readonly CountByField[]): Promise<CountByRow[]> {
-    return this.#live.countBy(filter, groupBy);
+    return this.#table.countBy(filter, groupBy);
   }
 
   async findParked(providerId: string, keys: readonly string[]): Promise<ParkedReceipt[]> {
-    return this.#live.findParked(providerId, keys);
+    return this.#table.findParked(providerId, keys);
   }
 
   async listParked(options: {
@@ -96,15 +111,15 @@ export class SqliteProjectionStore implements ProjectionStore {
     offset?: number;
     providerId?: string;
   }): Promise<ParkedReceipt[]> {
-    return this.#live.listParked(options);
+    return this.#table.listParked(options);
   }
 
   async listExpiredParked(now: number, limit: number): Promise<ParkedReceipt[]> {
-    return this.#live.listExpiredParked(now, limit);
+    return this.#table.listExpiredParked(now, limit);
   }
 
   async beginRebuild(): Promise<RebuildTarget> {
-    const generation = this.#live.generation + 1;
+    const generation = this.#table.generation + 1;
     RecordTable.drop(this.database, generation);
     const table = new RecordTable(this.database, generation, false);
     return {
@@ -113,7 +128,7 @@ export class SqliteProjectionStore implements ProjectionStore {
       commit: async (batch) => table.commit(batch),
       swapIn: async () => {
         table.createIndexes();
-        const old = this.#live;
+        const old = this.#table;
         this.database.transaction(() => {
           this.database
             .prepare(
@@ -134,10 +149,7 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   #liveGeneration(): number {
-    const live = this.database
-      .prepare(`SELECT live FROM projection_generations WHERE name = 'records'`)
-      .pluck()
-      .get() as number | undefined;
-    return live ?? 1;
+    const row = this.#generation.get() as { live: number } | undefined;
+    return row?.live ?? 1;
   }
 }

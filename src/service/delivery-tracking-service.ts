@@ -109,6 +109,8 @@ export class DeliveryTrackingService {
   readonly #context: ServiceContext;
   readonly #retention: RetentionPolicy | undefined;
   #initializing: Promise<void> | undefined;
+  /** Commands under way, which close() lets finish. */
+  readonly #inFlight = new Set<Promise<unknown>>();
   #timer: NodeJS.Timeout | undefined;
   #run: Promise<RunSummary> | undefined;
   #closed: Promise<void> | undefined;
@@ -209,6 +211,7 @@ export class DeliveryTrackingService {
       this.stop();
       this.#closing.abort(new ServiceClosedError());
       await this.#run?.catch(() => undefined);
+      await Promise.allSettled([...this.#inFlight]);
       await this.#projection.stop();
       await this.#projections.close();
       await this.#events.close();
@@ -225,18 +228,22 @@ export class DeliveryTrackingService {
   async recordSend(context: HookContext, result: SendResult): Promise<void> {
     await this.#ready();
     const send = parseSend(context, result);
-    const now = this.#now();
-    const outcome = await this.#actors.execute(
-      send.messageId,
-      { type: 'send.record', now, policy: this.#polling, send },
-      { causationId: `send:${send.messageId}` },
-    );
-    await this.#settle(outcome);
-    if (outcome.events.length > 0 && outcome.state) {
-      const claimed = await this.#desk.claimParked(outcome.state);
-      if (claimed) await this.#projection.waitFor(claimed);
-    }
-    this.#log.debug({ messageId: send.messageId, status: outcome.state?.status }, 'send recorded');
+    await this.#tracked(async () => {
+      const outcome = await this.#actors.execute(
+        send.messageId,
+        { type: 'send.record', now: this.#now(), policy: this.#polling, send },
+        { causationId: `send:${send.messageId}` },
+      );
+      await this.#settle(outcome);
+      if (outcome.events.length > 0 && outcome.state) {
+        const claimed = await this.#desk.claimParked(outcome.state);
+        if (claimed) await this.#projection.waitFor(claimed);
+      }
+      this.#log.debug(
+        { messageId: send.messageId, status: outcome.state?.status },
+        'send recorded',
+      );
+    });
   }
 
   async getRecord(messageId: string): Promise<TrackingRecord | undefined> {
@@ -326,7 +333,7 @@ export class DeliveryTrackingService {
   ): Promise<ReceiptOutcome> {
     await this.#ready();
     validateReceipt(receipt);
-    return this.#desk.ingest(receipt, options);
+    return this.#tracked(() => this.#desk.ingest(receipt, options));
   }
 
   /** Receipts waiting for their send, oldest first. */
@@ -348,7 +355,7 @@ export class DeliveryTrackingService {
     raw: string;
   }): Promise<void> {
     await this.#ready();
-    await this.#desk.deadLetter(entry);
+    await this.#tracked(() => this.#desk.deadLetter(entry));
   }
 
   /** Reports that could not be read, oldest first. */
@@ -376,9 +383,11 @@ export class DeliveryTrackingService {
    */
   async runRetention(): Promise<RetentionSummary> {
     await this.#ready();
-    return runRetention(
-      { ...this.#context, log: this.#log.child({ component: 'retention' }) },
-      this.#retention,
+    return this.#tracked(() =>
+      runRetention(
+        { ...this.#context, log: this.#log.child({ component: 'retention' }) },
+        this.#retention,
+      ),
     );
   }
 
@@ -406,6 +415,18 @@ export class DeliveryTrackingService {
   async #ready(): Promise<void> {
     if (this.#closed) throw new ServiceClosedError();
     await this.init();
+  }
+
+  /** Runs a command so that close() waits for it. */
+  #tracked<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new ServiceClosedError());
+    const running = work();
+    this.#inFlight.add(running);
+    running.then(
+      () => this.#inFlight.delete(running),
+      () => this.#inFlight.delete(running),
+    );
+    return running;
   }
 }
 

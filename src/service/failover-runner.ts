@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { maxPosition, type Position } from '../eventstore/position.js';
 import type { DeliveryCommand } from '../machines/commands.js';
 import { toTrackingRecord } from '../projections/tracking-record.js';
@@ -34,16 +35,23 @@ export class FailoverRunner {
       return outcome.position;
     }
 
+    const attemptId = randomUUID();
     const started = await actors.execute(state.messageId, {
       type: 'failover.consider',
       now: now(),
       enabled: config.enabled !== false,
       senderConfigured: typeof config.sender === 'function',
       nonKakaoUser: isNonKakaoUser(config, state),
+      attemptId,
     });
+    // Only the caller whose own attempt was stored sends, and only if the
+    // attempt was not skipped on the spot (no sender, no content).
     const after = started.state;
-    const attempt = after?.metadata?.failover?.apiAttempt;
-    if (!after || attempt?.status !== 'attempting' || attempt.outcome !== undefined) {
+    const ours = started.events.some(
+      (e) => e.type === 'FailoverStarted' && e.data.attemptId === attemptId,
+    );
+    const skipped = started.events.some((e) => e.type === 'FailoverFinished');
+    if (!after || !ours || skipped) {
       return maxPosition(outcome.position, started.position);
     }
 

@@ -92,6 +92,11 @@ export class Poller {
       polling.requestTimeoutMs,
       this.#ctx.closing,
     );
+    // A query that failed while closing was most likely cut short by close():
+    // it says nothing about the message, which stays due. An answer is kept.
+    if (this.#ctx.closing.aborted && answer.kind === 'failed') {
+      return { changed: false, position: null };
+    }
     const at = now();
     const command: DeliveryCommand =
       answer.kind === 'answered'

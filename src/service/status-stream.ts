@@ -48,18 +48,18 @@ export function statusChanges(
       else deliver(change);
     });
 
-    if (replaying) {
-      ready()
-        .then(() => replay(events, filter, last, (change) => !subscriber.closed && deliver(change)))
-        .then(() => {
-          replaying = false;
-          for (const change of buffered.splice(0)) {
-            if (subscriber.closed) return;
-            deliver(change);
-          }
-        })
-        .catch((error: unknown) => subscriber.error(error));
-    }
+    // The projection feeds live changes: it must be running, replay or not.
+    ready()
+      .then(async () => {
+        if (!replaying) return;
+        await replay(events, filter, last, (change) => !subscriber.closed && deliver(change));
+        replaying = false;
+        for (const change of buffered.splice(0)) {
+          if (subscriber.closed) return;
+          deliver(change);
+        }
+      })
+      .catch((error: unknown) => subscriber.error(error));
     return unlisten;
   });
 }

@@ -31,7 +31,7 @@ const contextSchema = z.object({
       options: z
         .object({
           // An invalid scheduledAt Date is treated as no schedule, as in k-msg.
-          scheduledAt: z.union([time, z.date(), z.null()]).optional(),
+          scheduledAt: z.union([time, z.instanceof(Date), z.null()]).optional(),
           customFields: z.record(z.string(), z.unknown()).optional(),
         })
         .passthrough()
@@ -100,7 +100,9 @@ export function parseSend(context: unknown, result: unknown): SendToRecord {
     ...(Number.isFinite(scheduledAt) && { scheduledAt }),
     ...(r.data.status !== undefined && { sendStatus: r.data.status }),
     ...(warningCodes.length > 0 && { warningCodes }),
-    ...(customFields !== undefined && { customFields: jsonCopy(customFields, 'customFields') }),
+    ...(customFields !== undefined && {
+      customFields: jsonCopy(customFields, 'context.options.options.customFields'),
+    }),
     ...(request !== undefined && {
       failover: {
         ...(request.enabled !== undefined && { enabled: request.enabled }),
