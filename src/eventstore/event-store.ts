@@ -108,6 +108,12 @@ export interface EventStore {
   /** Position of the last event in the global log, null when the store is empty. */
   headPosition(filter?: EventFilter): Promise<Position | null>;
 
+  /**
+   * How many events the log holds (of the filter's streams), where the store
+   * can tell cheaply; used for progress. Stores that cannot leave it out.
+   */
+  countEvents?(filter?: EventFilter): Promise<number>;
+
   /** Catches up from a position, then follows new events until closed. */
   subscribeToAll(handler: SubscriptionHandler, options?: SubscribeOptions): Subscription;
 

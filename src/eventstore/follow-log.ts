@@ -5,39 +5,53 @@ import type {
   Subscription,
   SubscriptionHandler,
 } from './event-store.js';
+import { matchesFilter } from './filter.js';
 import type { Position } from './position.js';
+
+/** One page of the global log, and how far the read saw it whole. */
+export interface LogPage {
+  readonly events: RecordedEvent[];
+  /** The log holds nothing else of interest up to this position. */
+  readonly scannedTo: Position | null;
+}
 
 /** Reads one page of the global log after a position. */
 export type ReadPage = (
   after: Position | null,
   maxCount: number,
   filter: EventFilter | undefined,
-) => Promise<RecordedEvent[]>;
+) => Promise<LogPage>;
 
-/** Something that says "the log may have grown": an in-process append, or a timer. */
+/**
+ * Something that says "the log may have grown": an append in this process,
+ * which hands over what it appended, or a timer.
+ */
 export interface Wakeups {
-  /** Resolves on the next wake-up, or after `timeoutMs`. */
-  next(timeoutMs: number): Promise<void>;
+  /** Resolves on the next wake-up, with the events just appended if there are any. */
+  next(timeoutMs: number): Promise<readonly RecordedEvent[] | undefined>;
 }
+
+type Sleeper = (appended: readonly RecordedEvent[] | undefined) => void;
 
 /** A set of sleepers that one `wake()` releases together. */
 export class WakeupSignal implements Wakeups {
-  #waiters = new Set<() => void>();
+  #waiters = new Set<Sleeper>();
 
-  wake(): void {
+  /** @param appended the events just appended, in log order and with no gap between them */
+  wake(appended?: readonly RecordedEvent[]): void {
     const waiters = [...this.#waiters];
     this.#waiters.clear();
-    for (const resolve of waiters) resolve();
+    for (const resolve of waiters) resolve(appended);
   }
 
-  next(timeoutMs: number): Promise<void> {
+  next(timeoutMs: number): Promise<readonly RecordedEvent[] | undefined> {
     return new Promise((resolve) => {
-      const done = () => {
+      const done: Sleeper = (appended) => {
         clearTimeout(timer);
         this.#waiters.delete(done);
-        resolve();
+        resolve(appended);
       };
-      const timer = setTimeout(done, timeoutMs);
+      const timer = setTimeout(() => done(undefined), timeoutMs);
       this.#waiters.add(done);
     });
   }
@@ -49,6 +63,10 @@ const PAGE_SIZE = 1000;
  * A catch-up subscription over a store that can read its log by page: it reads
  * until a page comes back short, says it has caught up, then sleeps until woken
  * and reads again. Batches are handed over one at a time, in log order.
+ *
+ * When an append in this process wakes it with events that follow right after
+ * what it has seen (positions are consecutive: no other process wrote in
+ * between), it takes them as they are and reads nothing.
  */
 export function followLog(
   readPage: ReadPage,
@@ -65,20 +83,32 @@ export function followLog(
 
   const run = async () => {
     let isCaughtUp = false;
+    let scanned = after;
+    let appended: readonly RecordedEvent[] | undefined;
     while (!closed) {
-      const page = await readPage(after, PAGE_SIZE, options.filter);
-      if (closed) return;
-      if (page.length > 0) {
-        await handler.onEvents(page);
-        after = page[page.length - 1]!.position;
-        if (page.length === PAGE_SIZE) continue;
+      if (appended !== undefined && isCaughtUp && followsOn(appended, scanned)) {
+        const wanted = appended.filter((e) => matchesFilter(e.streamId, options.filter));
+        if (wanted.length > 0) {
+          await handler.onEvents(wanted);
+          after = wanted[wanted.length - 1]!.position;
+        }
+        scanned = appended[appended.length - 1]!.position;
+      } else {
+        const page = await readPage(after, PAGE_SIZE, options.filter);
+        if (closed) return;
+        if (page.events.length > 0) {
+          await handler.onEvents(page.events);
+          after = page.events[page.events.length - 1]!.position;
+        }
+        scanned = page.scannedTo ?? after;
+        if (page.events.length === PAGE_SIZE) continue;
       }
       if (!isCaughtUp) {
         isCaughtUp = true;
         resolveCaughtUp();
         handler.onCaughtUp?.();
       }
-      await wakeups.next(options.pollIntervalMs);
+      appended = await wakeups.next(options.pollIntervalMs);
     }
   };
 
@@ -96,4 +126,11 @@ export function followLog(
       await running;
     },
   };
+}
+
+/** Whether `appended` starts right after `scanned` in a log of consecutive positions. */
+function followsOn(appended: readonly RecordedEvent[], scanned: Position | null): boolean {
+  const first = appended[0];
+  if (first === undefined) return false;
+  return first.position.commit === (scanned?.commit ?? 0n) + 1n;
 }

@@ -14,7 +14,7 @@ import {
   type SubscriptionHandler,
 } from './event-store.js';
 import { matchesFilter } from './filter.js';
-import { followLog, WakeupSignal } from './follow-log.js';
+import { followLog, type LogPage, WakeupSignal } from './follow-log.js';
 import { position } from './position.js';
 import { DEFAULT_MAX_EVENT_BYTES, serializeEvents } from './serialize.js';
 
@@ -63,6 +63,7 @@ export class InMemoryEventStore implements EventStore {
     }
 
     const recordedAt = new Date();
+    const appended: RecordedEvent[] = [];
     for (const [index, event] of serialized.entries()) {
       const recorded: RecordedEvent = {
         id: event.id,
@@ -76,9 +77,10 @@ export class InMemoryEventStore implements EventStore {
       };
       this.#log.push(recorded);
       stream.push(recorded);
+      appended.push(recorded);
     }
     this.#streams.set(streamId, stream);
-    this.#signal.wake();
+    this.#signal.wake(appended);
 
     const last = stream[stream.length - 1]!;
     return { nextRevision: last.revision, position: last.position };
@@ -92,7 +94,7 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.#readPage(options.after ?? null, options.maxCount ?? 1000, options.filter);
+    return this.#readPage(options.after ?? null, options.maxCount ?? 1000, options.filter).events;
   }
 
   async headPosition(filter?: EventFilter): Promise<RecordedEvent['position'] | null> {
@@ -101,6 +103,14 @@ export class InMemoryEventStore implements EventStore {
       if (this.#isLive(event) && matchesFilter(event.streamId, filter)) return event.position;
     }
     return null;
+  }
+
+  async countEvents(filter?: EventFilter): Promise<number> {
+    let count = 0;
+    for (const event of this.#log) {
+      if (this.#isLive(event) && matchesFilter(event.streamId, filter)) count++;
+    }
+    return count;
   }
 
   subscribeToAll(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
@@ -132,14 +142,15 @@ export class InMemoryEventStore implements EventStore {
     after: RecordedEvent['position'] | null,
     maxCount: number,
     filter: EventFilter | undefined,
-  ): RecordedEvent[] {
-    const page: RecordedEvent[] = [];
+  ): LogPage {
+    const events: RecordedEvent[] = [];
     const start = after === null ? 0 : Number(after.commit);
-    for (let i = start; i < this.#log.length && page.length < maxCount; i++) {
+    let i = start;
+    for (; i < this.#log.length && events.length < maxCount; i++) {
       const event = this.#log[i]!;
-      if (this.#isLive(event) && matchesFilter(event.streamId, filter)) page.push(event);
+      if (this.#isLive(event) && matchesFilter(event.streamId, filter)) events.push(event);
     }
-    return page;
+    return { events, scannedTo: i === 0 ? null : this.#log[i - 1]!.position };
   }
 }
 

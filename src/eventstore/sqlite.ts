@@ -14,7 +14,7 @@ import {
   type Subscription,
   type SubscriptionHandler,
 } from './event-store.js';
-import { followLog, WakeupSignal } from './follow-log.js';
+import { followLog, type LogPage, WakeupSignal } from './follow-log.js';
 import { revisionMatches } from './in-memory.js';
 import { type Position, position } from './position.js';
 import { DEFAULT_MAX_EVENT_BYTES, type SerializedEvent, serializeEvents } from './serialize.js';
@@ -100,6 +100,8 @@ export class SqliteEventStore implements EventStore {
   readonly #flushBatch: Database.Transaction<
     (items: PendingAppend[]) => Map<PendingAppend, AppendResult | Error>
   >;
+  /** The events the flush in progress wrote, handed to subscriptions after it commits. */
+  #appended: RecordedEvent[] = [];
 
   constructor(options: SqliteEventStoreOptions = {}) {
     this.#ownsDatabase = options.database === undefined;
@@ -180,7 +182,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.#readPage(options.after ?? null, options.maxCount ?? 1000, options.filter);
+    return this.#readPage(options.after ?? null, options.maxCount ?? 1000, options.filter).events;
   }
 
   async headPosition(filter?: EventFilter): Promise<Position | null> {
@@ -195,6 +197,18 @@ export class SqliteEventStore implements EventStore {
     }
     const head = this.#statements.head.get() as number | null;
     return head === null ? null : position(head);
+  }
+
+  async countEvents(filter?: EventFilter): Promise<number> {
+    const prefixes = filter?.streamPrefixes ?? [];
+    if (prefixes.length === 0) {
+      return this.database.prepare('SELECT count(*) FROM events').pluck().get() as number;
+    }
+    const clauses = prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ');
+    return this.database
+      .prepare(`SELECT count(*) FROM events WHERE ${clauses}`)
+      .pluck()
+      .get(...prefixes.flatMap((p) => [p.length, p])) as number;
   }
 
   subscribeToAll(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
@@ -229,9 +243,11 @@ export class SqliteEventStore implements EventStore {
     if (items.length === 0) return;
 
     let results: Map<PendingAppend, AppendResult | Error>;
+    this.#appended = [];
     try {
       results = this.#flushBatch.immediate(items);
     } catch (error) {
+      this.#appended = [];
       const failure = new EventStoreUnavailableError(
         `the SQLite event store could not append: ${(error as Error).message}`,
         error,
@@ -240,7 +256,9 @@ export class SqliteEventStore implements EventStore {
       return;
     }
 
-    this.#signal.wake();
+    const appended = this.#appended;
+    this.#appended = [];
+    this.#signal.wake(appended.length > 0 ? appended : undefined);
     for (const item of items) {
       const result = results.get(item)!;
       if (result instanceof Error) item.reject(result);
@@ -264,20 +282,35 @@ export class SqliteEventStore implements EventStore {
     }
 
     const now = Date.now();
-    let last = 0;
+    const written: RecordedEvent[] = [];
     for (const [index, event] of events.entries()) {
+      const revision = current + 1 + index;
       const info = this.#statements.insert.run(
         streamId,
-        current + 1 + index,
+        revision,
         event.id,
         event.type,
         event.data,
         event.metadata,
         now,
       );
-      last = Number(info.lastInsertRowid);
+      written.push(
+        toRecorded({
+          position: Number(info.lastInsertRowid),
+          stream_id: streamId,
+          revision,
+          event_id: event.id,
+          type: event.type,
+          data: event.data,
+          metadata: event.metadata,
+          recorded_at: now,
+        }),
+      );
     }
-    return { nextRevision: current + events.length, position: position(last) };
+    // Kept only once the append's savepoint holds: a conflict throws before this.
+    this.#appended.push(...written);
+    const last = written[written.length - 1]!;
+    return { nextRevision: last.revision, position: last.position };
   }
 
   #sameEventsAt(
@@ -298,11 +331,32 @@ export class SqliteEventStore implements EventStore {
     return { nextRevision: last.revision, position: position(last.position) };
   }
 
-  #readPage(after: Position | null, maxCount: number, filter: EventFilter | undefined) {
+  #readPage(after: Position | null, maxCount: number, filter: EventFilter | undefined): LogPage {
+    return this.#readPageInSnapshot(after, maxCount, filter);
+  }
+
+  /** One page, and the head of the log as the same read snapshot saw it. */
+  readonly #readPageInSnapshot = (
+    after: Position | null,
+    maxCount: number,
+    filter: EventFilter | undefined,
+  ): LogPage => {
+    const read = this.database.transaction((): LogPage => {
+      const events = this.#selectPage(after, maxCount, filter).map(toRecorded);
+      if (events.length === maxCount) {
+        return { events, scannedTo: events[events.length - 1]!.position };
+      }
+      const head = this.#statements.head.get() as number | null;
+      return { events, scannedTo: head === null ? null : position(head) };
+    });
+    return read();
+  };
+
+  #selectPage(after: Position | null, maxCount: number, filter: EventFilter | undefined) {
     const from = after === null ? 0 : Number(after.commit);
     const prefixes = filter?.streamPrefixes;
     if (!prefixes || prefixes.length === 0) {
-      return (this.#statements.readAll.all(from, maxCount) as EventRow[]).map(toRecorded);
+      return this.#statements.readAll.all(from, maxCount) as EventRow[];
     }
     let statement = this.#filteredReads.get(prefixes.length);
     if (!statement) {
@@ -312,12 +366,7 @@ export class SqliteEventStore implements EventStore {
       );
       this.#filteredReads.set(prefixes.length, statement);
     }
-    const rows = statement.all(
-      from,
-      ...prefixes.flatMap((p) => [p.length, p]),
-      maxCount,
-    ) as EventRow[];
-    return rows.map(toRecorded);
+    return statement.all(from, ...prefixes.flatMap((p) => [p.length, p]), maxCount) as EventRow[];
   }
 }
 

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -7,10 +8,14 @@ import { BODY_LIMIT } from './body-parsers.js';
 import { changeRoutes } from './changes.js';
 import { installErrorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
+import { messageListRoutes } from './message-list.js';
 import { messageRoutes } from './messages.js';
+import { metricsRoutes } from './metrics.js';
+import { receiptListingRoutes } from './receipt-listings.js';
 import { type ReceiptIntakeOptions, receiptRoutes } from './receipts.js';
 import { logRequests } from './request-log.js';
 import { sendRoutes } from './sends.js';
+import { statsRoutes } from './stats.js';
 
 /** What {@link createHttpServer} needs. */
 export interface HttpServerOptions {
@@ -25,7 +30,17 @@ export interface HttpServerOptions {
    * @defaultValue 15000
    */
   readonly heartbeatMs?: number;
+  /**
+   * A prom-client registry to serve at `GET /metrics`, such as `createMetrics().registry`.
+   * @defaultValue none: `/metrics` answers 404
+   */
+  readonly metrics?: Registry;
 }
+
+const isRegistry = (value: unknown): boolean => {
+  const candidate = value as Partial<Registry> | null;
+  return typeof candidate?.metrics === 'function' && typeof candidate.contentType === 'string';
+};
 
 const optionsSchema = z.object({
   receipts: z
@@ -44,6 +59,7 @@ const optionsSchema = z.object({
     })
     .optional(),
   heartbeatMs: z.number().int().positive().optional(),
+  metrics: z.custom<Registry>(isRegistry, 'expected a prom-client Registry').optional(),
 });
 
 /**
@@ -52,8 +68,14 @@ const optionsSchema = z.object({
  *
  * - `POST /v1/sends`: record a send
  * - `POST /v1/receipts/:format` (GET too for vonage, kannel and jasmin): take delivery reports
- * - `GET /v1/messages/:messageId` and `GET /v1/messages/:messageId/events`: a record, its history
+ * - `GET /v1/messages`: records by filter, in pages with a cursor
+ * - `GET /v1/messages/:messageId` (`?at=` for an earlier time) and
+ *   `GET /v1/messages/:messageId/events`: a record, its history
+ * - `GET /v1/stats`: counts by status, provider and type, and delivery rates
+ * - `GET /v1/receipts/unmatched` and `GET /v1/receipts/dead-letters`: receipts waiting for
+ *   their send, and payloads that could not be read
  * - `GET /v1/changes`: status changes as server-sent events
+ * - `GET /metrics`, when given a registry
  * - `GET /healthz`
  *
  * Every error answer is `{ error: { code, message } }`.
@@ -65,7 +87,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     const issue = checked.error.issues[0]!;
     throw new ValidationError(issue.message, issue.path.map(String).join('.'));
   }
-  const { service, logger, receipts = {}, heartbeatMs = 15_000 } = options;
+  const { service, logger, receipts = {}, heartbeatMs = 15_000, metrics } = options;
   const log = logger.child({ component: 'http' });
 
   const app = Fastify({ bodyLimit: BODY_LIMIT });
@@ -75,7 +97,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   healthRoutes(app);
   sendRoutes(app, service);
   receiptRoutes(app, service, receipts, logger);
+  receiptListingRoutes(app, service);
+  messageListRoutes(app, service);
   messageRoutes(app, service);
+  statsRoutes(app, service);
   changeRoutes(app, service, { heartbeatMs }, logger);
+  metricsRoutes(app, metrics);
   return app;
 }

@@ -165,9 +165,26 @@ const STATE_VALUE: Record<DeliveryStatus, Record<string, string>> = {
   UNKNOWN: { closed: 'unknown' },
 };
 
+type DeliverySnapshot = ReturnType<typeof deliveryMachine.resolveState>;
+
+// Snapshots are immutable: one per state object serves every decision made
+// from that state (a due check and then its answer, say).
+const snapshots = new WeakMap<DeliveryState, DeliverySnapshot>();
+const untracked = deliveryMachine.resolveState({
+  value: 'untracked',
+  context: { state: undefined },
+});
+
 /** The machine snapshot for a message's state, without replaying its events through the machine. */
-export function snapshotOf(state: DeliveryState | undefined) {
-  if (state === undefined)
-    return deliveryMachine.resolveState({ value: 'untracked', context: { state } });
-  return deliveryMachine.resolveState({ value: STATE_VALUE[state.status], context: { state } });
+export function snapshotOf(state: DeliveryState | undefined): DeliverySnapshot {
+  if (state === undefined) return untracked;
+  let snapshot = snapshots.get(state);
+  if (snapshot === undefined) {
+    snapshot = deliveryMachine.resolveState({
+      value: STATE_VALUE[state.status],
+      context: { state },
+    });
+    snapshots.set(state, snapshot);
+  }
+  return snapshot;
 }

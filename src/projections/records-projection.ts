@@ -17,8 +17,11 @@ import type { ProjectionStore, ProjectionWriter } from './projection-store.js';
 export interface RebuildProgress {
   /** Events applied to the new projection so far. */
   readonly applied: number;
-  /** Events in the store when the rebuild started (for delivery streams). */
-  readonly total: number;
+  /**
+   * Events in the store when the rebuild started, where the store can count
+   * them cheaply (SQLite, in memory); otherwise absent.
+   */
+  readonly total?: number;
 }
 
 interface Waiter {
@@ -103,8 +106,7 @@ export class RecordsProjection {
    * swaps it in; reads keep using the old copy until the swap.
    */
   async rebuild(onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
-    const head = await this.#events.headPosition(FILTER);
-    const total = head === null ? 0 : await this.#countUpTo(head);
+    const total = await this.#events.countEvents?.(FILTER);
     const target = await this.#store.beginRebuild();
     let applied = 0;
     // The copy never goes past what the live projection has applied: later
@@ -120,7 +122,7 @@ export class RecordsProjection {
         if (wanted.length === 0) return;
         await this.#apply(target, wanted, false);
         applied += wanted.length;
-        onProgress?.({ applied, total: Math.max(total, applied) });
+        onProgress?.(progress(applied, total));
       }
     };
 
@@ -137,22 +139,7 @@ export class RecordsProjection {
       throw error;
     }
     this.#log.info({ events: applied }, 'projection rebuilt');
-    return { applied, total: Math.max(total, applied) };
-  }
-
-  async #countUpTo(head: Position): Promise<number> {
-    // The port has no count; reading positions once is what a progress bar needs.
-    let count = 0;
-    let after: Position | null = null;
-    for (;;) {
-      const page = await this.#events.readAll({ after, maxCount: 5000, filter: FILTER });
-      if (page.length === 0) return count;
-      for (const event of page) {
-        if (comparePositions(event.position, head) > 0) return count;
-        count++;
-      }
-      after = page[page.length - 1]!.position;
-    }
+    return progress(applied, total);
   }
 
   async #subscribe(): Promise<void> {
@@ -319,4 +306,8 @@ function applyParking(
 
 function after(events: readonly RecordedEvent[], from: Position | null): readonly RecordedEvent[] {
   return from === null ? events : events.filter((e) => comparePositions(e.position, from) > 0);
+}
+
+function progress(applied: number, total: number | undefined): RebuildProgress {
+  return total === undefined ? { applied } : { applied, total: Math.max(total, applied) };
 }

@@ -5,7 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { SqliteEventStore } from '../../src/eventstore/sqlite.js';
 import { createHttpServer, type HttpServerOptions } from '../../src/http/index.js';
 import type { Logger } from '../../src/logger.js';
-import { DeliveryTrackingService } from '../../src/service/delivery-tracking-service.js';
+import {
+  DeliveryTrackingService,
+  type DeliveryTrackingServiceConfig,
+} from '../../src/service/delivery-tracking-service.js';
 
 /** One line a test logger was given. */
 export interface LogEntry {
@@ -44,14 +47,19 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** Starts the HTTP API on a free port of 127.0.0.1. */
+/**
+ * Starts the HTTP API on a free port of 127.0.0.1. `config` goes to the service (providers, a
+ * clock, telemetry); its event store is always SQLite in a temporary directory.
+ */
 export async function startApi(
   options: Omit<HttpServerOptions, 'service' | 'logger'> = {},
+  config: Omit<DeliveryTrackingServiceConfig, 'eventStore'> = {},
 ): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-http-'));
   const service = new DeliveryTrackingService({
+    ...config,
     eventStore: new SqliteEventStore({ filename: join(dir, 'ledger.db') }),
-    polling: { unknownProviderStrategy: 'wait' },
+    polling: { unknownProviderStrategy: 'wait', ...config.polling },
   });
   const logger = recordingLogger();
   const app = createHttpServer({ service, logger, ...options });
