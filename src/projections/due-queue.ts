@@ -1,5 +1,6 @@
 /**
- * A min-heap of (time, message id): the in-memory index of due checks. An
+ * A min-heap of (time, message id), ordered by time and then id: the
+ * in-memory index of due checks. An
  * entry is only a hint; the caller says whether it is still current, and
  * stale ones are dropped as they surface, so rescheduling never searches.
  */
@@ -57,7 +58,7 @@ export class DueQueue {
   #up(i: number): void {
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (this.#times[parent]! <= this.#times[i]!) return;
+      if (!this.#before(i, parent)) return;
       this.#swap(i, parent);
       i = parent;
     }
@@ -69,12 +70,18 @@ export class DueQueue {
       const left = 2 * i + 1;
       const right = left + 1;
       let least = i;
-      if (left < n && this.#times[left]! < this.#times[least]!) least = left;
-      if (right < n && this.#times[right]! < this.#times[least]!) least = right;
+      if (left < n && this.#before(left, least)) least = left;
+      if (right < n && this.#before(right, least)) least = right;
       if (least === i) return;
       this.#swap(i, least);
       i = least;
     }
+  }
+
+  #before(a: number, b: number): boolean {
+    const ta = this.#times[a]!;
+    const tb = this.#times[b]!;
+    return ta < tb || (ta === tb && this.#ids[a]! < this.#ids[b]!);
   }
 
   #swap(a: number, b: number): void {

@@ -109,11 +109,13 @@ export class RecordTable {
         )
         .pluck(),
       due: db
-        .prepare(`SELECT message_id FROM ${t} WHERE due_at <= ? ORDER BY due_at LIMIT ?`)
+        .prepare(
+          `SELECT message_id FROM ${t} WHERE due_at <= ? ORDER BY due_at, message_id LIMIT ?`,
+        )
         .pluck(),
       dueInShard: db
         .prepare(
-          `SELECT message_id FROM ${t} WHERE due_at <= ? AND shard % ? = ? ORDER BY due_at LIMIT ?`,
+          `SELECT message_id FROM ${t} WHERE due_at <= ? AND shard % ? = ? ORDER BY due_at, message_id LIMIT ?`,
         )
         .pluck(),
       park: db.prepare(
@@ -178,7 +180,7 @@ export class RecordTable {
   createIndexes(): void {
     const t = this.#name;
     this.#db.exec(`
-      CREATE INDEX IF NOT EXISTS ${t}_due ON ${t} (due_at) WHERE due_at IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS ${t}_due ON ${t} (due_at, message_id) WHERE due_at IS NOT NULL;
       CREATE INDEX IF NOT EXISTS ${t}_provider ON ${t} (provider_id, provider_message_key);
       CREATE INDEX IF NOT EXISTS ${t}_requested ON ${t} (requested_at, message_id);
       CREATE INDEX IF NOT EXISTS ${t}_updated ON ${t} (status_updated_at, message_id);

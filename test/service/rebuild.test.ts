@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RebuildProgress, StatusChange } from '../../src/index.js';
+import { testBackend } from './backend.js';
 import { failoverOf } from './failover-support.js';
 import { allRecords, expectRecordsMatchHistories, mixedHistory } from './mixed-history.js';
 import {
@@ -34,7 +35,10 @@ describe('rebuilding the projections', () => {
 
     expect(await allRecords(ledger.service)).toStrictEqual(before);
     const events = await eventCount(ledger);
-    expect(result).toEqual({ applied: events, total: events });
+    // Only stores that count their events cheaply (not EventStoreDB) give a total.
+    expect(result).toEqual(
+      testBackend === 'sqlite' ? { applied: events, total: events } : { applied: events },
+    );
     expect(progress.at(-1)).toEqual(result);
     await expectRecordsMatchHistories(ledger.service);
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type {
   DeliveryStatus,
   DeliveryStatusQuery,
@@ -17,9 +17,9 @@ import {
   type ProviderRequestContext,
   type Receipt,
   type Result,
-  SqliteEventStore,
   type TrackingRecord,
 } from '../../src/index.js';
+import { eventStoreFor, prepareBackend } from './backend.js';
 
 /*
  * The service as its users meet it: a real SQLite event store in a temporary
@@ -76,6 +76,7 @@ export type LedgerConfig = DeliveryTrackingServiceConfig & {
 export function useLedgers({ scope = 'test' }: { scope?: 'test' | 'file' } = {}) {
   const opened: DeliveryTrackingService[] = [];
   const directories: string[] = [];
+  beforeAll(prepareBackend);
 
   (scope === 'test' ? afterEach : afterAll)(async () => {
     await Promise.all(opened.splice(0).map((service) => service.close()));
@@ -97,8 +98,7 @@ export function useLedgers({ scope = 'test' }: { scope?: 'test' | 'file' } = {})
       const service = new DeliveryTrackingService({
         now: clock.now,
         ...rest,
-        eventStore:
-          rest.eventStore ?? new SqliteEventStore({ filename: file, synchronous: 'normal' }),
+        ...(rest.eventStore === undefined && eventStoreFor(file)),
       });
       opened.push(service);
       return { service, clock, file };
