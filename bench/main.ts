@@ -1,4 +1,5 @@
 import { benchEventStores } from './event-stores.js';
+import { benchIngest } from './ingest.js';
 import { benchLatency } from './latency.js';
 import { benchMemory } from './memory.js';
 import { benchRebuild } from './rebuild.js';
@@ -20,6 +21,7 @@ const sections: Array<[string, () => Promise<Row[]>]> = [
   ['latency', () => benchLatency(n(2_000))],
   ['memory', () => benchMemory(n(100_000))],
   ['event stores', () => benchEventStores(n(10_000))],
+  ['ingest', () => benchIngest(n(5_000))],
 ];
 
 const rows: Row[] = [];

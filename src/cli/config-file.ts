@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { ReceiptIntakeOptions } from '../http/index.js';
 import type { PollingConfig } from '../machines/policy.js';
+import type { RetentionPolicy } from '../service/retention.js';
 import type { ApiFailoverConfig, Provider } from '../service/types.js';
 import { UsageError } from './usage-error.js';
 
@@ -19,6 +20,13 @@ export interface LedgerConfig {
     /** Provider ids whose receipt ids may come in the other base (decimal or hex). */
     decimalHex?: string[];
   };
+  /**
+   * How long records and histories are kept, for `retention run` and `serve
+   * --retention-interval`. @defaultValue forever
+   */
+  retention?: RetentionPolicy;
+  /** How long a receipt whose send is not recorded yet waits for it. @defaultValue 7 days */
+  unmatchedReceiptTtlMs?: number;
 }
 
 const object = (what: string) =>
@@ -29,6 +37,9 @@ const provider = z.custom<Provider>(
     typeof value === 'object' && value !== null && typeof (value as Provider).id === 'string',
   'expected a provider object with a string id',
 );
+
+const days = z.number().positive('expected a number of days > 0');
+const daysByName = z.record(z.string(), days);
 
 // The service checks the polling rules and the failover settings itself, naming what is wrong.
 const configSchema = z.strictObject({
@@ -54,6 +65,19 @@ const configSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  retention: z
+    .strictObject({
+      defaultDays: days.optional(),
+      byType: daysByName.optional(),
+      byTenant: z
+        .strictObject({
+          field: z.string().min(1, 'expected the name of a customFields field'),
+          days: daysByName,
+        })
+        .optional(),
+    })
+    .optional(),
+  unmatchedReceiptTtlMs: z.number().nonnegative('expected milliseconds >= 0').optional(),
 });
 
 /**

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { addListCommand } from './list.js';
+import { addRebuildCommand } from './rebuild.js';
+import { addReceiptsCommand } from './receipts-import.js';
+import { addRetentionCommand } from './retention-run.js';
 import { addServeCommand } from './serve.js';
+import { addShowCommand } from './show.js';
+import { addStatsCommand } from './stats.js';
+import { addWatchCommand } from './watch.js';
 
 /** The `delivery-ledger` command and its subcommands, one file each beside this one. */
 export function createProgram(): Command {
@@ -11,6 +18,13 @@ export function createProgram(): Command {
     .exitOverride();
 
   addServeCommand(program);
+  addShowCommand(program);
+  addListCommand(program);
+  addStatsCommand(program);
+  addWatchCommand(program);
+  addRebuildCommand(program);
+  addReceiptsCommand(program);
+  addRetentionCommand(program);
   return program;
 }
 

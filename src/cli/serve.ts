@@ -1,35 +1,37 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ValidationError } from '../errors.js';
-import { SqliteEventStore } from '../eventstore/sqlite.js';
-import { createHttpServer } from '../http/index.js';
 import type { Logger } from '../logger.js';
-import { DeliveryTrackingService } from '../service/delivery-tracking-service.js';
+import type { Shard } from '../projections/projection-store.js';
 import { type LedgerConfig, loadConfig } from './config-file.js';
 import { createLogger } from './logger.js';
-import { parseNonBlank, parsePort } from './option-parsers.js';
+import { createService } from './open-service.js';
+import { parseDuration, parseNonBlank, parsePort, parseShard } from './option-parsers.js';
+import { type RetentionSchedule, scheduleRetention } from './retention-schedule.js';
 import { watchShutdownSignals } from './signals.js';
+import { addStoreOptions, type StoreOptions } from './store-options.js';
 import { UsageError } from './usage-error.js';
 
 /** The options of `delivery-ledger serve`. */
-export interface ServeOptions {
+export interface ServeOptions extends StoreOptions {
   /** @defaultValue env `PORT`, else 8787 */
   port: number;
   /** @defaultValue env `HOST`, else `127.0.0.1` */
   host: string;
-  /** The SQLite database file. @defaultValue env `LEDGER_DB`, else `./data/ledger.db` */
-  db: string;
   /**
-   * A JS module whose default export is a {@link LedgerConfig}.
-   * @defaultValue env `LEDGER_CONFIG`, else none
+   * Poll only this shard's messages (a stable hash of the message id); reads and receipts
+   * serve every message. @defaultValue env `LEDGER_SHARD`, else all messages
    */
-  config?: string;
+  shard?: Shard;
+  /**
+   * Run retention with the config file's policy this often, in milliseconds.
+   * @defaultValue env `LEDGER_RETENTION_INTERVAL`, else never
+   */
+  retentionInterval?: number;
 }
 
-/** Adds `serve`: the HTTP API and polling over a SQLite database, until SIGINT or SIGTERM. */
+/** Adds `serve`: the HTTP API and polling over the store, until SIGINT or SIGTERM. */
 export function addServeCommand(program: Command): void {
-  program
+  const command = program
     .command('serve')
     .description('serve the HTTP API and poll providers, until SIGINT or SIGTERM')
     .addOption(
@@ -43,39 +45,47 @@ export function addServeCommand(program: Command): void {
         .env('HOST')
         .argParser(parseNonBlank)
         .default('127.0.0.1'),
+    );
+  addStoreOptions(command)
+    .addOption(
+      new Option('--shard <index/count>', 'poll only this shard of the messages, such as 0/2')
+        .env('LEDGER_SHARD')
+        .argParser(parseShard),
     )
     .addOption(
-      new Option('--db <file>', 'SQLite database file')
-        .env('LEDGER_DB')
-        .argParser(parseNonBlank)
-        .default('./data/ledger.db'),
-    )
-    .addOption(
-      new Option('--config <file>', 'JS module exporting providers, polling and receipts')
-        .env('LEDGER_CONFIG')
-        .argParser(parseNonBlank),
+      new Option('--retention-interval <duration>', 'run retention this often, such as 1h or 30m')
+        .env('LEDGER_RETENTION_INTERVAL')
+        .argParser(parseDuration),
     )
     .action((options: ServeOptions) => serve(options));
 }
 
 /**
- * Runs the server until SIGINT or SIGTERM, then stops taking requests, lets the polling run in
- * flight finish, and closes the database.
+ * Runs the server until SIGINT or SIGTERM, then stops taking requests, lets the polling run and
+ * the retention run in flight finish, and closes the store.
  * @throws UsageError for a configuration that is wrong; any other error is a runtime failure
  */
 export async function serve(options: ServeOptions): Promise<void> {
   const config = options.config === undefined ? {} : await loadConfig(options.config);
+  if (options.retentionInterval !== undefined && config.retention === undefined) {
+    throw new UsageError(
+      '--retention-interval: expected a retention policy in the config file, got none',
+    );
+  }
   const logger = createLogger();
   const log = logger.child({ component: 'serve' });
 
-  const filename = openableFile(options.db);
-  const { service, app } = await assemble(config, new SqliteEventStore({ filename }), logger);
+  const { service, app, where } = await assemble(options, config, logger);
   const signals = watchShutdownSignals(log);
+  let retention: RetentionSchedule | undefined;
   try {
     await service.init();
     const address = await app.listen({ port: options.port, host: options.host });
     service.start();
-    log.info({ address, db: filename }, 'serving');
+    if (options.retentionInterval !== undefined) {
+      retention = scheduleRetention(service, options.retentionInterval, logger);
+    }
+    log.info({ address, ...where, shard: shardText(options.shard) }, 'serving');
 
     const signal = await signals.received;
     log.info({ signal }, 'shutting down');
@@ -85,6 +95,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     log.error({ err: error }, 'serve failed');
     throw error;
   } finally {
+    await retention?.stop();
     await service.close();
     signals.dispose();
   }
@@ -92,30 +103,25 @@ export async function serve(options: ServeOptions): Promise<void> {
 }
 
 /** The service and its HTTP server. @throws UsageError for a configuration that is wrong */
-async function assemble(config: LedgerConfig, eventStore: SqliteEventStore, logger: Logger) {
-  const { decimalHex = [], ...receipts } = config.receipts ?? {};
+async function assemble(options: ServeOptions, config: LedgerConfig, logger: Logger) {
+  const { service, where } = await createService(options, config, {
+    logger,
+    create: true,
+    ...(options.shard !== undefined && { shard: options.shard }),
+  });
+  const { decimalHex: _decimalHex, ...receipts } = config.receipts ?? {};
   try {
-    const service = new DeliveryTrackingService({
-      eventStore,
-      logger,
-      ...(config.providers !== undefined && { providers: config.providers }),
-      ...(config.apiFailover !== undefined && { apiFailover: config.apiFailover }),
-      polling: { unknownProviderStrategy: 'wait', ...config.polling },
-      receiptMatching: Object.fromEntries(decimalHex.map((id) => [id, { decimalHex: true }])),
-    });
+    // Loaded here, so that the other commands need not load fastify.
+    const { createHttpServer } = await import('../http/index.js');
     const app = createHttpServer({ service, logger, receipts });
-    return { service, app };
+    return { service, app, where };
   } catch (error) {
-    await eventStore.close();
+    await service.close();
     if (error instanceof ValidationError) throw new UsageError(`config: ${error.message}`);
     throw error;
   }
 }
 
-/** The database file's absolute path, with its directory made if missing. */
-function openableFile(db: string): string {
-  if (db === ':memory:') return db;
-  const filename = resolve(db);
-  mkdirSync(dirname(filename), { recursive: true });
-  return filename;
+function shardText(shard: Shard | undefined): string {
+  return shard === undefined ? 'all' : `${shard.index}/${shard.count}`;
 }

@@ -31,28 +31,62 @@ export interface Wakeups {
   next(timeoutMs: number): Promise<readonly RecordedEvent[] | undefined>;
 }
 
-type Sleeper = (appended: readonly RecordedEvent[] | undefined) => void;
+/**
+ * Wakes subscriptions when the log grows. Each subscription has its own
+ * mailbox, so that a wake-up that comes while it is busy is not lost: its
+ * next wait then returns at once, and it reads the log.
+ */
+export class WakeupSignal {
+  readonly #mailboxes = new Set<Mailbox>();
 
-/** A set of sleepers that one `wake()` releases together. */
-export class WakeupSignal implements Wakeups {
-  #waiters = new Set<Sleeper>();
+  /** A mailbox for one subscription; `close()` it when the subscription ends. */
+  open(): Wakeups & { close(): void } {
+    const mailbox = new Mailbox();
+    this.#mailboxes.add(mailbox);
+    return {
+      next: (timeoutMs) => mailbox.next(timeoutMs),
+      close: () => {
+        this.#mailboxes.delete(mailbox);
+        mailbox.deliver(undefined);
+      },
+    };
+  }
 
   /** @param appended the events just appended, in log order and with no gap between them */
   wake(appended?: readonly RecordedEvent[]): void {
-    const waiters = [...this.#waiters];
-    this.#waiters.clear();
-    for (const resolve of waiters) resolve(appended);
+    for (const mailbox of this.#mailboxes) mailbox.deliver(appended);
+  }
+}
+
+class Mailbox {
+  #waiting: ((appended: readonly RecordedEvent[] | undefined) => void) | undefined;
+  #missed = false;
+
+  deliver(appended: readonly RecordedEvent[] | undefined): void {
+    const waiting = this.#waiting;
+    if (waiting) {
+      this.#waiting = undefined;
+      waiting(appended);
+    } else {
+      // Busy: what was appended is read from the log on the next turn.
+      this.#missed = true;
+    }
   }
 
   next(timeoutMs: number): Promise<readonly RecordedEvent[] | undefined> {
+    if (this.#missed) {
+      this.#missed = false;
+      return Promise.resolve(undefined);
+    }
     return new Promise((resolve) => {
-      const done: Sleeper = (appended) => {
+      const timer = setTimeout(() => {
+        this.#waiting = undefined;
+        resolve(undefined);
+      }, timeoutMs);
+      this.#waiting = (appended) => {
         clearTimeout(timer);
-        this.#waiters.delete(done);
         resolve(appended);
       };
-      const timer = setTimeout(() => done(undefined), timeoutMs);
-      this.#waiters.add(done);
     });
   }
 }
@@ -70,10 +104,11 @@ const PAGE_SIZE = 1000;
  */
 export function followLog(
   readPage: ReadPage,
-  wakeups: Wakeups,
+  signal: WakeupSignal,
   handler: SubscriptionHandler,
   options: SubscribeOptions & { pollIntervalMs: number },
 ): Subscription {
+  const wakeups = signal.open();
   let closed = false;
   let after = options.after ?? null;
   let resolveCaughtUp!: () => void;
@@ -112,17 +147,19 @@ export function followLog(
     }
   };
 
-  const running = run().catch((error: unknown) => {
-    if (closed) return;
-    closed = true;
-    handler.onError?.(error instanceof Error ? error : new Error(String(error)));
-  });
+  const running = run()
+    .catch((error: unknown) => {
+      if (closed) return;
+      closed = true;
+      handler.onError?.(error instanceof Error ? error : new Error(String(error)));
+    })
+    .finally(() => wakeups.close());
 
   return {
     caughtUp,
     async close() {
       closed = true;
-      if (wakeups instanceof WakeupSignal) wakeups.wake();
+      wakeups.close();
       await running;
     },
   };

@@ -22,6 +22,11 @@ export interface ParkedReceipt {
   readonly parkedAt: number;
   /** When it is dropped if no send matched it. */
   readonly expiresAt: number;
+  /**
+   * Where its ReceiptParked event stands in the global log, as the
+   * projection saw it: receipts that waited are applied in this order.
+   */
+  readonly position?: string;
 }
 
 export type ParkingEvent =

@@ -1,4 +1,4 @@
-import { comparePositions, type Position } from '../eventstore/position.js';
+import { comparePositions, type Position, parsePosition } from '../eventstore/position.js';
 import type { ParkedReceipt } from '../machines/parked-receipt.js';
 import type { DeliveryState } from '../machines/state.js';
 import { POLLABLE_STATUSES } from '../machines/status.js';
@@ -70,6 +70,12 @@ class Tables implements ProjectionWriter {
     this.rows.delete(messageId);
     this.byProviderKey.get(keyOf(before))?.delete(messageId);
   }
+}
+
+/** Log order of a waiting receipt (by its ReceiptParked event), else the time it was parked. */
+function parkedOrder(receipt: ParkedReceipt): number {
+  const at = receipt.position === undefined ? undefined : parsePosition(receipt.position);
+  return at === undefined ? receipt.parkedAt : Number(at.commit);
 }
 
 function samePosition(a: Position | null, b: Position | null): boolean {
@@ -167,9 +173,7 @@ export class InMemoryProjectionStore implements ProjectionStore {
 
   // TODO: a scan; waiting receipts are few, but an index would keep a flood of them cheap.
   #parkedOldestFirst(): ParkedReceipt[] {
-    return [...this.#tables.parked.values()].sort(
-      (a, b) => a.parkedAt - b.parkedAt || (a.receiptKey < b.receiptKey ? -1 : 1),
-    );
+    return [...this.#tables.parked.values()].sort((a, b) => parkedOrder(a) - parkedOrder(b));
   }
 
   async beginRebuild(): Promise<RebuildTarget> {

@@ -296,7 +296,7 @@ function applyParking(
   const event = { type: recorded.type, data: recorded.data } as unknown as ParkingEvent;
   const key = receiptKeyOf(recorded.streamId);
   if (event.type === 'ReceiptParked') {
-    parked.set(key, event.data);
+    parked.set(key, { ...event.data, position: formatPosition(recorded.position) });
     unparked.delete(key);
   } else if (event.type === 'ParkedReceiptApplied' || event.type === 'ParkedReceiptExpired') {
     parked.delete(key);

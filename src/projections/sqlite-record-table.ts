@@ -1,5 +1,10 @@
 import type Database from 'better-sqlite3';
-import { comparePositions, type Position, position } from '../eventstore/position.js';
+import {
+  comparePositions,
+  type Position,
+  parsePosition,
+  position,
+} from '../eventstore/position.js';
 import type { ParkedReceipt } from '../machines/parked-receipt.js';
 import type { DeliveryState } from '../machines/state.js';
 import { POLLABLE_STATUSES } from '../machines/status.js';
@@ -83,6 +88,7 @@ export class RecordTable {
         provider_message_key TEXT NOT NULL,
         parked_at INTEGER NOT NULL,
         expires_at INTEGER NOT NULL,
+        log_order INTEGER NOT NULL,
         receipt TEXT NOT NULL
       );
     `);
@@ -120,15 +126,16 @@ export class RecordTable {
         .pluck(),
       park: db.prepare(
         `INSERT OR REPLACE INTO ${p}
-           (receipt_key, provider_id, provider_message_key, parked_at, expires_at, receipt)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+           (receipt_key, provider_id, provider_message_key, parked_at, expires_at, log_order,
+            receipt)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
       unpark: db.prepare(`DELETE FROM ${p} WHERE receipt_key = ?`),
       findParked: db
         .prepare(
           `SELECT receipt FROM ${p} WHERE provider_id = ?
            AND provider_message_key IN (SELECT value FROM json_each(?))
-           ORDER BY parked_at, receipt_key`,
+           ORDER BY log_order, receipt_key`,
         )
         .pluck(),
       expiredParked: db
@@ -163,6 +170,7 @@ export class RecordTable {
           r.providerMessageKey,
           r.parkedAt,
           r.expiresAt,
+          logOrder(r),
           JSON.stringify(r),
         );
       }
@@ -187,7 +195,7 @@ export class RecordTable {
       CREATE INDEX IF NOT EXISTS ${this.#parked}_key
         ON ${this.#parked} (provider_id, provider_message_key);
       CREATE INDEX IF NOT EXISTS ${this.#parked}_expiry ON ${this.#parked} (expires_at);
-      CREATE INDEX IF NOT EXISTS ${this.#parked}_age ON ${this.#parked} (parked_at, receipt_key);
+      CREATE INDEX IF NOT EXISTS ${this.#parked}_order ON ${this.#parked} (log_order, receipt_key);
     `);
   }
 
@@ -240,7 +248,7 @@ export class RecordTable {
     const rows = this.#db
       .prepare(
         `SELECT receipt FROM ${this.#parked} ${where}
-         ORDER BY parked_at, receipt_key LIMIT ? OFFSET ?`,
+         ORDER BY log_order, receipt_key LIMIT ? OFFSET ?`,
       )
       .pluck()
       .all(...args, options.limit, options.offset ?? 0) as string[];
@@ -307,6 +315,12 @@ export class RecordTable {
       JSON.stringify(state),
     );
   }
+}
+
+/** A waiting receipt's place in the log (by its ReceiptParked event), else when it was parked. */
+function logOrder(receipt: ParkedReceipt): bigint | number {
+  const at = receipt.position === undefined ? undefined : parsePosition(receipt.position);
+  return at === undefined ? receipt.parkedAt : at.commit;
 }
 
 function whereClause(filter: RecordFilter): { where: string; args: unknown[] } {

@@ -1,3 +1,4 @@
+import { UnauthorizedError } from '../errors.js';
 import { parseIsoTime, parseSmppDate } from './dates.js';
 import {
   buildReceipt,
@@ -101,8 +102,10 @@ function checkSignature(
   fields: Readonly<Record<string, unknown>>,
   signature: VonageSignatureOptions,
 ): void {
+  // A receipt that is not signed as configured is refused whole, not kept:
+  // anyone could have sent it.
   if (optionalText(fields, 'sig') === undefined) {
-    throw new UnreadableReceiptError('expected a signed receipt (a "sig" field), got none');
+    throw new UnauthorizedError('expected a signed Vonage receipt (a "sig" field), got none');
   }
   const params = Object.fromEntries(
     Object.entries(fields).map(([name, value]) => [
@@ -111,7 +114,7 @@ function checkSignature(
     ]),
   );
   if (!verifyVonageSignature(params, signature)) {
-    throw new UnreadableReceiptError(
+    throw new UnauthorizedError(
       'expected "sig" to be the signature of the receipt with the configured secret, but it is not',
     );
   }

@@ -2,6 +2,7 @@ import type { Observation } from '../machines/events.js';
 import type { ProviderError } from '../machines/policy.js';
 import type { DeliveryState } from '../machines/state.js';
 import { isDeliveryStatus } from '../machines/status.js';
+import { boundedRaw } from './bounded-json.js';
 import type { DeliveryStatusResult, Provider } from './types.js';
 
 /** What one question to a provider came to. */
@@ -104,17 +105,7 @@ function observationOf(value: DeliveryStatusResult): Observation {
   if (ms(value.sentAt) !== undefined) observation.sentAt = ms(value.sentAt);
   if (ms(value.deliveredAt) !== undefined) observation.deliveredAt = ms(value.deliveredAt);
   if (ms(value.failedAt) !== undefined) observation.failedAt = ms(value.failedAt);
-  const raw = rawCopy(value.raw);
+  const raw = boundedRaw(value.raw);
   if (raw !== undefined) observation.raw = raw;
   return observation;
-}
-
-/** A JSON copy of a provider's raw answer; what JSON cannot hold (a cycle) is left out. */
-export function rawCopy(raw: unknown): unknown {
-  if (raw === undefined) return undefined;
-  try {
-    return JSON.parse(JSON.stringify(raw));
-  } catch {
-    return undefined;
-  }
 }

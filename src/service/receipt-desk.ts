@@ -10,11 +10,11 @@ import {
 import type { DeliveryState } from '../machines/state.js';
 import { alternativeKeys, providerMessageKey } from '../receipts/message-id.js';
 import type { Receipt } from '../receipts/receipt.js';
+import { boundedRaw } from './bounded-json.js';
 import type { ServiceContext } from './context.js';
 import { uuidV5 } from './event-ids.js';
 import type { FailoverRunner } from './failover-runner.js';
 import type { CommandMetadata, Outcome } from './message-actor.js';
-import { rawCopy } from './provider-check.js';
 import { type ReceiptOutcome, receiptKey, receiptToApply } from './receipt-intake.js';
 import { report } from './telemetry.js';
 
@@ -221,7 +221,7 @@ export class ReceiptDesk {
       ...(receipt.errorMessage !== undefined && { errorMessage: receipt.errorMessage }),
       ...(receipt.occurredAt !== undefined && { occurredAt: receipt.occurredAt.getTime() }),
       ...(receipt.segment !== undefined && { segment: receipt.segment }),
-      raw: rawCopy(receipt.raw) ?? null,
+      raw: boundedRaw(receipt.raw) ?? null,
       parkedAt: now,
       expiresAt: now + this.#ctx.unmatchedReceiptTtlMs,
     };

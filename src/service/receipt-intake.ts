@@ -4,7 +4,7 @@ import type { Observation } from '../machines/events.js';
 import type { DeliveryStatus } from '../machines/status.js';
 import { providerMessageKey } from '../receipts/message-id.js';
 import type { Receipt } from '../receipts/receipt.js';
-import { rawCopy } from './provider-check.js';
+import { boundedRaw } from './bounded-json.js';
 
 /** What became of one receipt. */
 export interface ReceiptOutcome {
@@ -54,7 +54,7 @@ export function receiptToApply(receipt: Receipt, format: string | undefined): Re
     if (receipt.status === 'FAILED') observation.failedAt = occurredAt;
     if (receipt.status === 'SENT') observation.sentAt = occurredAt;
   }
-  observation.raw = rawCopy(receipt.raw);
+  observation.raw = boundedRaw(receipt.raw);
 
   return {
     receiptKey: receiptKey(receipt),

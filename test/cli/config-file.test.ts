@@ -32,6 +32,35 @@ describe('loadConfig', () => {
     expect(config.receipts).toEqual({ timeZoneOffsetMinutes: 540, decimalHex: ['smsc-1'] });
   });
 
+  it('should give the retention policy and how long unmatched receipts wait', async () => {
+    const path = configFile(`
+      export default {
+        retention: { defaultDays: 90, byType: { ALIMTALK: 30 }, byTenant: { field: 'tenant', days: { acme: 7 } } },
+        unmatchedReceiptTtlMs: 3600000,
+      };
+    `);
+
+    const config = await loadConfig(path);
+
+    expect(config.retention).toEqual({
+      defaultDays: 90,
+      byType: { ALIMTALK: 30 },
+      byTenant: { field: 'tenant', days: { acme: 7 } },
+    });
+    expect(config.unmatchedReceiptTtlMs).toBe(3_600_000);
+  });
+
+  it.each([
+    ['retention: { defaultDays: -1 }', /: retention\.defaultDays: expected a number of days > 0$/],
+    ['retention: { byTenant: { days: {} } }', /: retention\.byTenant\.field: /],
+    ['retention: { keepDays: 3 }', /: retention: Unrecognized key: "keepDays"$/],
+    ['unmatchedReceiptTtlMs: -5', /: unmatchedReceiptTtlMs: expected milliseconds >= 0$/],
+  ])('should refuse %s, naming the setting', async (settings, message) => {
+    const path = configFile(`export default { ${settings} };`);
+
+    await expect(loadConfig(path)).rejects.toThrow(message);
+  });
+
   it('should refuse a setting it does not know, naming it', async () => {
     const path = configFile('export default { receipt: {} };');
 

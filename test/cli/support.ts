@@ -14,11 +14,25 @@ export interface CliRun {
   exited: Promise<number | null>;
 }
 
+/** The settings a command takes from the environment, left out unless a test gives them. */
+const LEDGER_ENV = [
+  'LEDGER_DB',
+  'LEDGER_CONFIG',
+  'LEDGER_SHARD',
+  'LEDGER_RETENTION_INTERVAL',
+  'EVENTSTORE_URL',
+  'PORT',
+  'HOST',
+];
+
 /** Starts `delivery-ledger <args>` with tsx, in the repository's root. */
 export function runCli(args: readonly string[], env: Record<string, string> = {}): CliRun {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !LEDGER_ENV.includes(name)),
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

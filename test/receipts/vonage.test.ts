@@ -233,17 +233,24 @@ describe('reading Vonage receipts when a signature secret is configured', () => 
     expect(receiptOf(item).status).toBe('DELIVERED');
   });
 
-  it('should reject a receipt without a signature', () => {
+  it('should refuse a receipt without a signature as unauthorized', () => {
     const body = new URLSearchParams(fields).toString();
-    const [item] = parseVonageReceipts({ body }, { signature: { secret } });
-    expect(reasonOf(item)).toBe('expected a signed receipt (a "sig" field), got none');
+    expect(() => parseVonageReceipts({ body }, { signature: { secret } })).toThrow(
+      expect.objectContaining({
+        code: 'UNAUTHORIZED',
+        message: 'expected a signed Vonage receipt (a "sig" field), got none',
+      }),
+    );
   });
 
-  it('should reject a receipt whose fields were changed after signing', () => {
+  it('should refuse a receipt whose fields were changed after signing as unauthorized', () => {
     const body = new URLSearchParams({ ...fields, status: 'failed', sig }).toString();
-    const [item] = parseVonageReceipts({ body }, { signature: { secret } });
-    expect(reasonOf(item)).toBe(
-      'expected "sig" to be the signature of the receipt with the configured secret, but it is not',
+    expect(() => parseVonageReceipts({ body }, { signature: { secret } })).toThrow(
+      expect.objectContaining({
+        code: 'UNAUTHORIZED',
+        message:
+          'expected "sig" to be the signature of the receipt with the configured secret, but it is not',
+      }),
     );
   });
 });

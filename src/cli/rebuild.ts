@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import type { RebuildProgress } from '../projections/records-projection.js';
+import { withService } from './open-service.js';
+import { printLines } from './output.js';
+import { progressBar, rateText } from './progress.js';
+import { addStoreOptions, type StoreOptions } from './store-options.js';
+
+/** Adds `rebuild`: builds the projections again from the events, and swaps them in. */
+export function addRebuildCommand(program: Command): void {
+  const command = program
+    .command('rebuild')
+    .description(
+      'build the projections again from every event and swap them in at the end; a server ' +
+        'reading the old ones meanwhile is not disturbed',
+    );
+  addStoreOptions(command).action((options: StoreOptions) => rebuild(options));
+}
+
+/**
+ * Rebuilds the projections with a progress bar on stderr (on a terminal), then prints how many
+ * events were applied and how fast.
+ */
+export function rebuild(options: StoreOptions): Promise<void> {
+  return withService(options, async ({ service }) => {
+    const bar = progressBar('events');
+    const started = performance.now();
+    let result: RebuildProgress;
+    try {
+      result = await service.rebuildProjections((progress) => {
+        bar.update(progress.applied, progress.total);
+      });
+    } finally {
+      bar.stop();
+    }
+    const elapsed = performance.now() - started;
+    await printLines([`rebuilt the projections: ${rateText(result.applied, 'events', elapsed)}`]);
+  });
+}
