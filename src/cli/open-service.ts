@@ -2,6 +2,7 @@ import { ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Shard } from '../projections/projection-store.js';
 import { DeliveryTrackingService } from '../service/delivery-tracking-service.js';
+import type { Telemetry } from '../service/telemetry.js';
 import { type LedgerConfig, loadConfig } from './config-file.js';
 import { createLogger } from './logger.js';
 import { openStores } from './open-stores.js';
@@ -15,6 +16,8 @@ export interface OpenServiceOptions {
   readonly shard?: Shard;
   /** Whether a SQLite database that is not there may be made. @defaultValue false */
   readonly create?: boolean;
+  /** Hooks that count what the service does, for /metrics. */
+  readonly telemetry?: Telemetry;
 }
 
 /** The service, and where its store is, for the log: file names and hosts, never a password. */
@@ -31,7 +34,7 @@ export interface OpenedService {
 export async function createService(
   options: StoreOptions,
   config: LedgerConfig,
-  { logger, shard, create = false }: OpenServiceOptions,
+  { logger, shard, create = false, telemetry }: OpenServiceOptions,
 ): Promise<OpenedService> {
   const { where, ...stores } = await openStores(options, create);
   const { decimalHex = [] } = config.receipts ?? {};
@@ -48,6 +51,7 @@ export async function createService(
         unmatchedReceiptTtlMs: config.unmatchedReceiptTtlMs,
       }),
       ...(shard !== undefined && { shard }),
+      ...(telemetry !== undefined && { telemetry }),
     });
     return { service, where };
   } catch (error) {

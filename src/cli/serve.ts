@@ -104,16 +104,18 @@ export async function serve(options: ServeOptions): Promise<void> {
 
 /** The service and its HTTP server. @throws UsageError for a configuration that is wrong */
 async function assemble(options: ServeOptions, config: LedgerConfig, logger: Logger) {
+  // Loaded here, so that the other commands need not load fastify or prom-client.
+  const { createHttpServer, createMetrics } = await import('../http/index.js');
+  const metrics = createMetrics();
   const { service, where } = await createService(options, config, {
     logger,
     create: true,
+    telemetry: metrics.telemetry,
     ...(options.shard !== undefined && { shard: options.shard }),
   });
   const { decimalHex: _decimalHex, ...receipts } = config.receipts ?? {};
   try {
-    // Loaded here, so that the other commands need not load fastify.
-    const { createHttpServer } = await import('../http/index.js');
-    const app = createHttpServer({ service, logger, receipts });
+    const app = createHttpServer({ service, logger, receipts, metrics: metrics.registry });
     return { service, app, where };
   } catch (error) {
     await service.close();

@@ -32,6 +32,9 @@ describe('delivery-ledger serve', () => {
       body: JSON.stringify(aSend),
     });
     expect(posted.status).toBe(202);
+    const metrics = await fetch(`${url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/delivery_ledger_status_changes_total\{status="SENT"\} 1/);
     run.child.kill('SIGTERM');
 
     expect(await run.exited).toBe(0);
