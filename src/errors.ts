@@ -6,6 +6,7 @@
 export type ErrorCode =
   | 'INVALID_INPUT'
   | 'NOT_FOUND'
+  | 'CONFLICT'
   | 'WRONG_EXPECTED_REVISION'
   | 'EVENT_TOO_LARGE'
   | 'EVENT_STORE_UNAVAILABLE'
@@ -43,6 +44,13 @@ export class ValidationError extends DeliveryLedgerError {
 export class NotFoundError extends DeliveryLedgerError {
   constructor(message: string) {
     super('NOT_FOUND', message);
+  }
+}
+
+/** The request contradicts what is already recorded (a message id sent twice differently). */
+export class ConflictError extends DeliveryLedgerError {
+  constructor(message: string) {
+    super('CONFLICT', message);
   }
 }
 

@@ -150,7 +150,8 @@ export class InMemoryEventStore implements EventStore {
       const event = this.#log[i]!;
       if (this.#isLive(event) && matchesFilter(event.streamId, filter)) events.push(event);
     }
-    return { events, scannedTo: i === 0 ? null : this.#log[i - 1]!.position };
+    const last = Math.min(i, this.#log.length) - 1;
+    return { events, scannedTo: last < 0 ? null : this.#log[last]!.position };
   }
 }
 

@@ -68,7 +68,11 @@ export async function ingestItems(
       log.debug({ format, providerId, ...place, ...outcome }, 'report taken');
       results.push({ ...place, ...outcome });
     } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
+      // A report the service refuses (invalid, or too large to record) is set aside
+      // like an unreadable one; the items before it stay taken, and so do the ones after.
+      if (!(error instanceof ValidationError) && !(error instanceof EventTooLargeError)) {
+        throw error;
+      }
       await setAside(error.message, item.receipt.raw);
     }
   }

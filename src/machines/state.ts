@@ -103,7 +103,7 @@ export function evolve(state: DeliveryState | undefined, event: DeliveryEvent): 
         next.nextCheckAt = d.nextCheckAt;
         next.lastError = d.lastError;
       }
-      if (d.result.kind === 'status' && d.disposition === 'unchanged') {
+      if (d.result.kind === 'status' && d.disposition === 'unchanged' && isOpen(state)) {
         observe(next, d.result.observation);
       }
       return next;
@@ -114,7 +114,9 @@ export function evolve(state: DeliveryState | undefined, event: DeliveryEvent): 
       if (d.segment !== undefined && d.segmentStatus !== undefined) {
         next.segments = { ...state.segments, [String(d.segment.index)]: d.segmentStatus };
       }
-      if (d.disposition === 'unchanged') observe(next, d.observation);
+      // A final status keeps what the report that settled it said; a repeat
+      // of it is history only.
+      if (d.disposition === 'unchanged' && isOpen(state)) observe(next, d.observation);
       return next;
     }
     case 'StatusChanged':
@@ -140,6 +142,10 @@ export function evolve(state: DeliveryState | undefined, event: DeliveryEvent): 
       return withFailoverAttempt(next, outcome);
     }
   }
+}
+
+function isOpen(state: DeliveryState): boolean {
+  return state.status === 'PENDING' || state.status === 'SENT';
 }
 
 type Draft = { -readonly [K in keyof DeliveryState]: DeliveryState[K] };

@@ -1,11 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import { type Observable, takeWhile } from 'rxjs';
-import { ServiceClosedError, ValidationError } from '../errors.js';
+import { ConflictError, ServiceClosedError, ValidationError } from '../errors.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import { InMemoryEventStore } from '../eventstore/in-memory.js';
 import { formatPosition } from '../eventstore/position.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
 import { type Logger, silentLogger } from '../logger.js';
+import type { SendToRecord } from '../machines/commands.js';
 import type { ParkedReceipt } from '../machines/parked-receipt.js';
 import type { PollingConfig } from '../machines/policy.js';
 import { type DeliveryState, evolve } from '../machines/state.js';
@@ -40,6 +41,7 @@ import {
 import { type StatusChangeOptions, statusChanges } from './status-stream.js';
 import { report, type Telemetry } from './telemetry.js';
 import type { ApiFailoverConfig, HookContext, Provider, SendResult } from './types.js';
+import { checkFilter, checkGroupBy, checkListOptions } from './validate-query.js';
 import { validateReceipt } from './validate-receipt.js';
 import { parseSend } from './validate-send.js';
 
@@ -118,6 +120,16 @@ export class DeliveryTrackingService {
   constructor(config: DeliveryTrackingServiceConfig = {}) {
     if (config === null || typeof config !== 'object') {
       throw new ValidationError('expected a configuration object', 'config');
+    }
+    checkStores(config);
+    if (config.now !== undefined && typeof config.now !== 'function') {
+      throw new ValidationError('expected a function that returns epoch milliseconds', 'now');
+    }
+    if (
+      config.apiFailover?.sender !== undefined &&
+      typeof config.apiFailover.sender !== 'function'
+    ) {
+      throw new ValidationError('expected a function', 'apiFailover.sender');
     }
     const ttl = config.unmatchedReceiptTtlMs ?? 7 * 24 * 60 * 60 * 1000;
     if (!Number.isFinite(ttl) || ttl < 0) {
@@ -234,6 +246,7 @@ export class DeliveryTrackingService {
         { type: 'send.record', now: this.#now(), policy: this.#polling, send },
         { causationId: `send:${send.messageId}` },
       );
+      if (outcome.events.length === 0) refuseDifferentResend(send, outcome.state);
       await this.#settle(outcome);
       if (outcome.events.length > 0 && outcome.state) {
         const claimed = await this.#desk.claimParked(outcome.state);
@@ -254,28 +267,17 @@ export class DeliveryTrackingService {
 
   async listRecords(options: ListOptions): Promise<TrackingRecord[]> {
     await this.#ready();
-    if (!options || !Number.isInteger(options.limit) || options.limit < 0) {
-      throw new ValidationError('expected a whole number >= 0', 'limit');
-    }
-    return (await this.#projections.list(options)).map(toTrackingRecord);
+    return (await this.#projections.list(checkListOptions(options))).map(toTrackingRecord);
   }
 
   async countRecords(filter: RecordFilter = {}): Promise<number> {
     await this.#ready();
-    return this.#projections.count(filter);
+    return this.#projections.count(checkFilter(filter));
   }
 
   async countBy(filter: RecordFilter, groupBy: readonly CountByField[]): Promise<CountByRow[]> {
     await this.#ready();
-    for (const field of groupBy) {
-      if (!['providerId', 'type', 'status'].includes(field)) {
-        throw new ValidationError(
-          `expected providerId, type or status, got ${JSON.stringify(field)}`,
-          'groupBy',
-        );
-      }
-    }
-    return this.#projections.countBy(filter ?? {}, groupBy);
+    return this.#projections.countBy(checkFilter(filter), checkGroupBy(groupBy));
   }
 
   /** The message's events in order, each with when it happened and when it was stored. */
@@ -440,6 +442,43 @@ function defaultProjectionStore(events: EventStore): ProjectionStore {
     return new SqliteProjectionStore({ database: events.database });
   }
   return new SqliteProjectionStore({ filename: events.filename });
+}
+
+const EVENT_STORE_METHODS = ['append', 'readStream', 'readAll', 'subscribeToAll', 'close'] as const;
+const PROJECTION_STORE_METHODS = ['get', 'commit', 'listDue', 'list', 'beginRebuild'] as const;
+
+/** Stores given in the configuration must at least look like the ports they stand for. */
+function checkStores(config: DeliveryTrackingServiceConfig): void {
+  const ports = [
+    ['eventStore', config.eventStore, EVENT_STORE_METHODS],
+    ['projectionStore', config.projectionStore, PROJECTION_STORE_METHODS],
+  ] as const;
+  for (const [name, store, methods] of ports) {
+    if (store === undefined) continue;
+    const missing = methods.filter(
+      (method) => typeof (store as unknown as Record<string, unknown>)?.[method] !== 'function',
+    );
+    if (missing.length > 0) {
+      throw new ValidationError(`expected a store with ${missing.join(', ')}`, name);
+    }
+  }
+}
+
+/**
+ * A send recorded again is fine when it is the same send (a retried hook);
+ * one that says something else about the message is refused.
+ */
+function refuseDifferentResend(send: SendToRecord, state: DeliveryState | undefined): void {
+  if (!state) return;
+  const differs = (['providerId', 'providerMessageId', 'type', 'to'] as const).filter(
+    (field) => send[field] !== state[field],
+  );
+  if (differs.length > 0) {
+    throw new ConflictError(
+      `message ${send.messageId} is already tracked with another ${differs.join(', ')}; ` +
+        'expected the same send again, or a new message id',
+    );
+  }
 }
 
 function requireId(messageId: unknown): string {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { maxPosition, type Position } from '../eventstore/position.js';
 import type { DeliveryCommand } from '../machines/commands.js';
+import type { DeliveryState } from '../machines/state.js';
 import { toTrackingRecord } from '../projections/tracking-record.js';
 import type { ServiceContext } from './context.js';
 import { fallbackSend, isNonKakaoUser } from './failover.js';
 import type { Outcome } from './message-actor.js';
+import type { ApiFailoverConfig, FailoverSendInput } from './types.js';
 
 type Finished = Extract<DeliveryCommand, { type: 'failover.finished' }>;
 
@@ -56,44 +58,99 @@ export class FailoverRunner {
     }
 
     const input = fallbackSend(after);
-    let finished: Finished;
-    try {
-      const sent = await config.sender!(input, {
-        originalMessageId: after.messageId,
-        originalProviderId: after.providerId,
-        originalProviderMessageId: after.providerMessageId,
-        fallbackMessageId: input.messageId,
-        fallbackType: input.type,
-        record: toTrackingRecord(after),
-        signal: this.#ctx.closing,
-      });
-      finished = {
-        type: 'failover.finished',
-        now: now(),
-        result: sent.isSuccess
-          ? {
-              outcome: 'sent',
-              fallbackMessageId: sent.value.messageId,
-              fallbackProviderId: sent.value.providerId,
-            }
-          : { outcome: 'failed', errorCode: sent.error.code, errorMessage: sent.error.message },
-      };
-    } catch (error) {
-      finished = {
-        type: 'failover.finished',
-        now: now(),
-        result: {
-          outcome: 'failed',
-          errorCode: 'API_FAILOVER_SEND_EXCEPTION',
-          errorMessage: error instanceof Error ? error.message : String(error),
-        },
-      };
-    }
-    const recorded = await actors.execute(after.messageId, finished);
+    const result = await this.#send(config, after, input);
+    const recorded = await actors.execute(after.messageId, {
+      type: 'failover.finished',
+      now: now(),
+      result,
+    });
     this.#ctx.log.info(
-      { messageId: after.messageId, outcome: finished.result.outcome },
+      { messageId: after.messageId, outcome: result.outcome },
       'failover attempted',
     );
     return maxPosition(outcome.position, recorded.position);
   }
+
+  /**
+   * Sends the fallback through the configured sender, within the provider
+   * request timeout: a sender that throws, hangs or answers nonsense is a
+   * failed attempt, recorded as such.
+   */
+  async #send(
+    config: ApiFailoverConfig,
+    state: DeliveryState,
+    input: FailoverSendInput,
+  ): Promise<Finished['result']> {
+    const timeoutMs = this.#ctx.polling.requestTimeoutMs;
+    const controller = new AbortController();
+    const onClose = () => controller.abort(this.#ctx.closing.reason);
+    this.#ctx.closing.addEventListener('abort', onClose, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<Finished['result']>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort(new Error('timed out'));
+        resolve({
+          outcome: 'failed',
+          errorCode: 'API_FAILOVER_SEND_TIMEOUT',
+          errorMessage: `the fallback sender did not answer within ${timeoutMs} ms; it may or may not have sent`,
+        });
+      }, timeoutMs);
+    });
+    const sending = (async (): Promise<Finished['result']> => {
+      try {
+        const sent = await config.sender!(input, {
+          originalMessageId: state.messageId,
+          originalProviderId: state.providerId,
+          originalProviderMessageId: state.providerMessageId,
+          fallbackMessageId: input.messageId,
+          fallbackType: input.type,
+          record: toTrackingRecord(state),
+          signal: controller.signal,
+        });
+        return readSendResult(sent);
+      } catch (error) {
+        return {
+          outcome: 'failed',
+          errorCode: 'API_FAILOVER_SEND_EXCEPTION',
+          errorMessage: error instanceof Error ? error.message : String(error),
+        };
+      }
+    })();
+    try {
+      return await Promise.race([sending, deadline]);
+    } finally {
+      clearTimeout(timer);
+      this.#ctx.closing.removeEventListener('abort', onClose);
+    }
+  }
+}
+
+/** The sender's Result, read defensively: anything else is a failed attempt that says so. */
+function readSendResult(sent: unknown): Finished['result'] {
+  const r = sent as { isSuccess?: unknown; value?: unknown; error?: unknown } | null;
+  if (r !== null && typeof r === 'object' && r.isSuccess === true) {
+    const value = (r.value ?? {}) as { messageId?: unknown; providerId?: unknown };
+    if (typeof value.messageId === 'string' && typeof value.providerId === 'string') {
+      return {
+        outcome: 'sent',
+        fallbackMessageId: value.messageId,
+        fallbackProviderId: value.providerId,
+      };
+    }
+  }
+  if (r !== null && typeof r === 'object' && r.isSuccess === false) {
+    const error = (r.error ?? {}) as { code?: unknown; message?: unknown };
+    return {
+      outcome: 'failed',
+      errorCode: typeof error.code === 'string' ? error.code : 'UNKNOWN_ERROR',
+      errorMessage:
+        typeof error.message === 'string' ? error.message : 'the sender reported a failure',
+    };
+  }
+  return {
+    outcome: 'failed',
+    errorCode: 'API_FAILOVER_INVALID_RESULT',
+    errorMessage:
+      'expected the sender to return a Result ({ isSuccess, value: { messageId, providerId } } or { isSuccess: false, error }), got something else',
+  };
 }

@@ -10,7 +10,7 @@ import {
 import type { DeliveryState } from '../machines/state.js';
 import { alternativeKeys, providerMessageKey } from '../receipts/message-id.js';
 import type { Receipt } from '../receipts/receipt.js';
-import { boundedRaw } from './bounded-json.js';
+import { boundedRaw, MAX_RAW_CHARS } from './bounded-json.js';
 import type { ServiceContext } from './context.js';
 import { uuidV5 } from './event-ids.js';
 import type { FailoverRunner } from './failover-runner.js';
@@ -117,9 +117,19 @@ export class ReceiptDesk {
     return expired.length;
   }
 
-  /** Keeps a payload that could not be read, whole, with the reason. */
+  /**
+   * Keeps a payload that could not be read, with the reason: whole up to
+   * `MAX_RAW_CHARS`, beyond that its start and its full length.
+   */
   async deadLetter(entry: { format: string; providerId: string; reason: string; raw: string }) {
     const receivedAt = this.#ctx.now();
+    if (entry.raw.length > MAX_RAW_CHARS) {
+      entry = {
+        ...entry,
+        raw: entry.raw.slice(0, MAX_RAW_CHARS),
+        reason: `${entry.reason} (payload of ${entry.raw.length} characters; the first ${MAX_RAW_CHARS} kept)`,
+      };
+    }
     await this.#ctx.events.append(DEAD_LETTER_STREAM, [
       {
         id: randomUUID(),
@@ -292,6 +302,14 @@ function describeReceipt(messageId: string, outcome: Outcome): ReceiptOutcome {
     };
   }
   const { disposition, reason } = received.data;
+  if (disposition === 'unchanged' && status !== 'PENDING' && status !== 'SENT') {
+    return {
+      outcome: 'ignored',
+      reason: `kept in history: confirms the final status ${status} the message already has`,
+      messageId,
+      ...(status && { status }),
+    };
+  }
   if (disposition === 'not-applied') {
     return {
       outcome: 'ignored',

@@ -1,5 +1,4 @@
 import { Observable } from 'rxjs';
-import { ValidationError } from '../errors.js';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import { comparePositions, type Position, parsePosition } from '../eventstore/position.js';
 import { messageIdOf, STREAM_PREFIX, streamIdOf } from '../machines/events.js';
@@ -11,6 +10,7 @@ import {
   type StatusChange,
 } from '../projections/change-feed.js';
 import { statusChangeOf, toDeliveryEvent } from '../projections/delivery-events.js';
+import { checkChangeOptions } from './validate-query.js';
 
 export interface StatusChangeOptions extends ChangeFilter {
   /**
@@ -31,8 +31,8 @@ export function statusChanges(
   ready: () => Promise<void>,
   options: StatusChangeOptions,
 ): Observable<StatusChange> {
-  const { from, ...filter } = options;
-  const start: Position | null = from === undefined || from === 'start' ? null : toPosition(from);
+  const { filter, from } = checkChangeOptions(options);
+  const start: Position | null = from ?? null;
   return new Observable<StatusChange>((subscriber) => {
     let replaying = from !== undefined;
     let last: Position | null = start;
@@ -62,18 +62,6 @@ export function statusChanges(
       .catch((error: unknown) => subscriber.error(error));
     return unlisten;
   });
-}
-
-function toPosition(from: string | Position): Position {
-  if (typeof from !== 'string') return from;
-  const parsed = parsePosition(from);
-  if (!parsed) {
-    throw new ValidationError(
-      `expected "start" or a position such as "42" or "42/40", got "${from}"`,
-      'from',
-    );
-  }
-  return parsed;
 }
 
 async function replay(

@@ -24,4 +24,20 @@ export function validateReceipt(receipt: Receipt): void {
   ) {
     throw new ValidationError('expected a valid Date', 'receipt.occurredAt');
   }
+  const segment = receipt.segment as { index?: unknown; count?: unknown } | undefined;
+  if (segment !== undefined) {
+    const { index, count } = segment ?? {};
+    if (
+      !Number.isInteger(count) ||
+      (count as number) < 1 ||
+      !Number.isInteger(index) ||
+      (index as number) < 1 ||
+      (index as number) > (count as number)
+    ) {
+      throw new ValidationError(
+        `expected { index, count } with whole numbers 1 <= index <= count, got ${JSON.stringify(segment)}`,
+        'receipt.segment',
+      );
+    }
+  }
 }

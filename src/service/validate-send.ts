@@ -1,15 +1,25 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { SendToRecord } from '../machines/commands.js';
-
-/** A time as a `Date`, an ISO-8601 string or epoch milliseconds. */
-const time = z.union([
-  z.date(),
-  z.number().finite(),
-  z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 date'),
-]);
+import { nestsDeeperThan } from './bounded-json.js';
+import { time, toMs } from './validate-time.js';
 
 const nonBlank = z.string().trim().min(1, 'expected a non-empty string');
+
+/** The longest message id: ids are keys, and they travel in URLs. */
+export const MAX_MESSAGE_ID_LENGTH = 256;
+
+const messageId = z
+  .string()
+  .refine((s) => s.trim().length > 0, 'expected a non-empty string')
+  .refine(
+    (s) => s.length <= MAX_MESSAGE_ID_LENGTH,
+    `expected at most ${MAX_MESSAGE_ID_LENGTH} characters`,
+  )
+  .refine((s) => s.isWellFormed(), 'expected well-formed Unicode text')
+  .refine((s) => s === s.trim(), 'expected no spaces around the id');
+
+const CUSTOM_FIELDS_DEPTH = 32;
 
 const failover = z
   .object({
@@ -21,7 +31,7 @@ const failover = z
   .passthrough();
 
 const contextSchema = z.object({
-  messageId: nonBlank,
+  messageId,
   timestamp: time,
   options: z
     .object({
@@ -32,7 +42,13 @@ const contextSchema = z.object({
         .object({
           // An invalid scheduledAt Date is treated as no schedule, as in k-msg.
           scheduledAt: z.union([time, z.instanceof(Date), z.null()]).optional(),
-          customFields: z.record(z.string(), z.unknown()).optional(),
+          customFields: z
+            .record(z.string(), z.unknown())
+            .refine(
+              (fields) => !nestsDeeperThan(fields, CUSTOM_FIELDS_DEPTH),
+              `expected at most ${CUSTOM_FIELDS_DEPTH} levels of nesting`,
+            )
+            .optional(),
         })
         .passthrough()
         .optional(),
@@ -54,14 +70,6 @@ const resultSchema = z
       .optional(),
   })
   .passthrough();
-
-function toMs(value: Date | number | string): number {
-  return value instanceof Date
-    ? value.getTime()
-    : typeof value === 'number'
-      ? value
-      : Date.parse(value);
-}
 
 /** Turns a zod failure into one ValidationError that says where and what was expected. */
 export function validationError(error: z.ZodError, root: string): ValidationError {

@@ -27,11 +27,14 @@ describe('POST /v1/sends', () => {
     expect(record?.requestedAt.toISOString()).toBe('2026-11-30T09:00:00.000Z');
   });
 
-  it('should answer the message id trimmed, as it is recorded', async () => {
+  it('should refuse a message id with spaces around it, which could not be read back', async () => {
     const answer = await postJson(`${api.url}/v1/sends`, aSend('  send-padded '));
 
-    expect(answer.body).toEqual({ messageId: 'send-padded' });
-    expect(await api.service.getRecord('send-padded')).toBeDefined();
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({
+      error: { code: 'INVALID_INPUT', message: 'context.messageId: expected no spaces around the id' },
+    });
+    expect(await api.service.getRecord('send-padded')).toBeUndefined();
   });
 });
 

@@ -106,8 +106,8 @@ describe.each(reports)('a status from %s', (_, reportEvent, report) => {
     expect(decision.state?.providerStatusCode).toBeUndefined();
   });
 
-  it.each<DeliveryStatus>(['PENDING', 'SENT', 'DELIVERED', 'FAILED', 'CANCELLED', 'UNKNOWN'])(
-    'should confirm a %s message that is reported at the same status',
+  it.each<DeliveryStatus>(['PENDING', 'SENT'])(
+    'should confirm a %s message that is reported at the same status, and take the new details',
     (status) => {
       const { decision } = given(...historyIn(status))
         .when(report(status))
@@ -116,6 +116,19 @@ describe.each(reports)('a status from %s', (_, reportEvent, report) => {
       expect(decision.events.map((event) => event.type)).toEqual([reportEvent]);
       expect(decision.events[0]).toMatchObject({ data: { disposition: 'unchanged' } });
       expect(decision.events[0]?.data).not.toHaveProperty('reason');
+    },
+  );
+
+  it.each<DeliveryStatus>(['DELIVERED', 'FAILED', 'CANCELLED', 'UNKNOWN'])(
+    'should keep a repeat of the final status %s in history only, with the details that settled it',
+    (status) => {
+      const { state } = given(...historyIn(status));
+      const { decision } = given(...historyIn(status)).when(report(status));
+
+      expect(decision.events.map((event) => event.type)).toEqual([reportEvent]);
+      expect(decision.events[0]).toMatchObject({ data: { disposition: 'unchanged' } });
+      expect(decision.state?.providerStatusCode).toBe(state?.providerStatusCode);
+      expect(decision.state?.raw).toEqual(state?.raw);
     },
   );
 });

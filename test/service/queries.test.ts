@@ -139,7 +139,7 @@ describe('listing records', () => {
     for (const limit of [-1, 1.5, Number.NaN, undefined]) {
       await expect(service.listRecords({ limit } as unknown as ListOptions)).rejects.toMatchObject({
         code: 'INVALID_INPUT',
-        path: 'limit',
+        path: 'options.limit',
       });
     }
   });
@@ -173,7 +173,7 @@ describe('counting records', () => {
   it('should refuse to group by another field', async () => {
     await expect(service.countBy({}, ['to' as unknown as 'status'])).rejects.toMatchObject({
       code: 'INVALID_INPUT',
-      path: 'groupBy',
+      path: 'groupBy.0',
     });
   });
 });

@@ -102,7 +102,19 @@ describe('recording a send', () => {
     const { service } = ledgers.open();
 
     await recordSend(service, { messageId: 'm-1' });
-    await recordSend(service, { messageId: 'm-1', providerMessageId: 'another' });
+    await recordSend(service, { messageId: 'm-1' });
+
+    const history = await service.history('m-1');
+    expect(history.map((entry) => entry.type)).toEqual(['SendRecorded']);
+  });
+
+  it('should refuse a second send of one message id that says something else, and keep the first', async () => {
+    const { service } = ledgers.open();
+    await recordSend(service, { messageId: 'm-1' });
+
+    await expect(
+      recordSend(service, { messageId: 'm-1', providerMessageId: 'another' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('providerMessageId') });
 
     const history = await service.history('m-1');
     expect(history.map((entry) => entry.type)).toEqual(['SendRecorded']);
