@@ -32,7 +32,10 @@ describe('POST /v1/sends', () => {
 
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({
-      error: { code: 'INVALID_INPUT', message: 'context.messageId: expected no spaces around the id' },
+      error: {
+        code: 'INVALID_INPUT',
+        message: 'context.messageId: expected no spaces around the id',
+      },
     });
     expect(await api.service.getRecord('send-padded')).toBeUndefined();
   });

@@ -114,7 +114,10 @@ describe('recording a send', () => {
 
     await expect(
       recordSend(service, { messageId: 'm-1', providerMessageId: 'another' }),
-    ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('providerMessageId') });
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('providerMessageId'),
+    });
 
     const history = await service.history('m-1');
     expect(history.map((entry) => entry.type)).toEqual(['SendRecorded']);
