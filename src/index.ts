@@ -43,6 +43,7 @@ export {
   type HistoryEntry,
 } from './service/delivery-tracking-service.js';
 export { createDeliveryTrackingHooks } from './service/hooks.js';
+export type { ReceiptIntakeAnswer, ReceiptItemResult } from './service/payload-intake.js';
 export type { RunSummary } from './service/poller.js';
 export type { DeadLetter } from './service/receipt-desk.js';
 export type { ReceiptOutcome } from './service/receipt-intake.js';

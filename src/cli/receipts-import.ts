@@ -3,12 +3,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../errors.js';
 import {
-  type ItemPlaces,
-  ingestItems,
-  type ReceiptIntakeAnswer,
-  type ReceiptItemResult,
-} from '../http/receipt-intake.js';
-import {
   isReceiptFormat,
   type ParsedItem,
   type ParseReceiptOptions,
@@ -16,6 +10,12 @@ import {
   RECEIPT_FORMATS,
   type ReceiptFormat,
 } from '../receipts/index.js';
+import {
+  type ItemPlaces,
+  ingestItems,
+  type ReceiptIntakeAnswer,
+  type ReceiptItemResult,
+} from '../service/payload-intake.js';
 import type { LedgerConfig } from './config-file.js';
 import { withService } from './open-service.js';
 import { parseNonBlank } from './option-parsers.js';

@@ -10,10 +10,10 @@ import {
   type VonageSignatureOptions,
 } from '../receipts/index.js';
 import type { DeliveryTrackingService } from '../service/delivery-tracking-service.js';
+import { indexesOfItems, ingestItems, linesOfItems } from '../service/payload-intake.js';
 import { acceptRawText } from './body-parsers.js';
 import { type ErrorBody, HttpError } from './errors.js';
 import { parseQuery, queryText } from './query.js';
-import { indexesOfItems, ingestItems, linesOfItems } from './receipt-intake.js';
 import { PROVIDER_PARAMETER, receiptPayloadOf } from './receipt-payload.js';
 import { checkTwilioSignature, type TwilioSignatureConfig } from './twilio-check.js';
 

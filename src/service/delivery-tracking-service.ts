@@ -24,11 +24,22 @@ import type {
 import { type RebuildProgress, RecordsProjection } from '../projections/records-projection.js';
 import { SqliteProjectionStore } from '../projections/sqlite-store.js';
 import { type TrackingRecord, toTrackingRecord } from '../projections/tracking-record.js';
+import {
+  type ParseReceiptOptions,
+  parseReceiptPayload,
+  type ReceiptPayload,
+} from '../receipts/index.js';
 import type { Receipt } from '../receipts/receipt.js';
 import { checkShard, indexProviders, resolvePolling } from './config.js';
 import type { ServiceContext } from './context.js';
 import { FailoverRunner } from './failover-runner.js';
 import { type CommandMetadata, MessageActors, type Outcome } from './message-actor.js';
+import {
+  indexesOfItems,
+  ingestItems,
+  linesOfItems,
+  type ReceiptIntakeAnswer,
+} from './payload-intake.js';
 import { Poller, type RunSummary } from './poller.js';
 import { ReceiptDesk } from './receipt-desk.js';
 import type { ReceiptOutcome } from './receipt-intake.js';
@@ -336,6 +347,30 @@ export class DeliveryTrackingService {
     await this.#ready();
     validateReceipt(receipt);
     return this.#tracked(() => this.#desk.ingest(receipt, options));
+  }
+
+  /**
+   * Takes a provider's own delivery report payload, as HTTP does: parses it
+   * in the format given (`smpp`, `twilio`, `vonage`, `infobip`, `aws-sms`,
+   * `solapi`, `jasmin`, `kannel`), records every report it holds, and keeps
+   * the ones that cannot be read as dead letters.
+   * @throws ValidationError for an unknown format; UnauthorizedError for a
+   * Vonage payload whose signature does not check out
+   */
+  async ingestPayload(
+    format: string,
+    payload: ReceiptPayload,
+    options: ParseReceiptOptions = {},
+  ): Promise<ReceiptIntakeAnswer> {
+    await this.#ready();
+    const items = parseReceiptPayload(format, payload, options);
+    const providerId = options.providerId ?? format;
+    const places = format === 'smpp' ? linesOfItems(payload.body, items) : indexesOfItems(items);
+    return ingestItems(this, items, places, {
+      format,
+      providerId,
+      log: this.#log.child({ component: 'receipts' }),
+    });
   }
 
   /** Receipts waiting for their send, oldest first. */

@@ -53,11 +53,8 @@ describe('a receipt that comes before its send, on the in-memory stores', () => 
     ]);
   });
 
-  // Fails: recordSend waits a whole poll interval (1000 ms, src/eventstore/in-memory.ts,
-  // subscribeToAll) for each receipt it applies. ReceiptDesk.claimParked appends the
-  // ParkedReceiptApplied event while the projection's subscription is still handling the
-  // message's events, and WakeupSignal.wake (src/eventstore/follow-log.ts) only wakes the
-  // subscriptions asleep at that moment; the wake-up is lost, and waitFor sleeps till the poll.
+  // An append that comes while the projection's subscription is busy must not be lost until
+  // the next poll of the store (a second, on the in-memory store): recordSend would wait for it.
   it('should be applied without waiting for a poll of the event store', async () => {
     const took = await receiptThenSend();
 

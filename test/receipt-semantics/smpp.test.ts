@@ -118,10 +118,8 @@ describe('smpp receipts whose id is written in the other base', () => {
 describe('smpp receipts that all come before their send, in one body', () => {
   const ledgers = useFormatLedgers(smpp);
 
-  // Fails: parked receipts are applied in the order of (parked_at, receipt_key), and receipts
-  // parked in the same millisecond come out in the order of their keys, which are hashes
-  // (src/projections/sqlite-record-table.ts, findParked; src/projections/in-memory-store.ts,
-  // #parkedOldestFirst). A FAILED that came after a DELIVERED is then applied first.
+  // Receipts parked in the same millisecond must still be applied in the order they came
+  // (the log order of their ReceiptParked events), not in the order of their keys.
   it('should apply them in the order they came, so a late FAILED stays late', async () => {
     const harness = await ledgers.shared();
     const messages = [1, 2, 3, 4, 5, 6, 7, 8];

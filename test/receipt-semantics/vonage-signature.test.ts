@@ -59,10 +59,8 @@ describe('vonage receipts when a signature secret is configured', () => {
     expect(await harness.api.receiptsOf(harness.messageId(1))).toEqual([]);
   });
 
-  // Fails: a receipt whose signature does not verify is read as an unreadable item
-  // (src/receipts/vonage.ts, checkSignature throws UnreadableReceiptError), so the request is
-  // answered 200 and the forged payload is appended to the dead-letter stream
-  // (src/http/receipt-intake.ts, setAside), where Twilio's bad signatures get 401 and nothing.
+  // A receipt whose signature does not verify is refused whole, as Twilio's are: anyone
+  // could have sent it, so it is not even kept as a dead letter.
   it.each(badlySigned)(
     'should answer 401 to a receipt with $case, and append nothing',
     async ({ sign }) => {

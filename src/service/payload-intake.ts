@@ -2,8 +2,8 @@ import { EventTooLargeError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DeliveryStatus } from '../machines/status.js';
 import type { ParsedItem } from '../receipts/index.js';
-import type { DeliveryTrackingService } from '../service/delivery-tracking-service.js';
-import type { ReceiptOutcome } from '../service/receipt-intake.js';
+import type { DeliveryTrackingService } from './delivery-tracking-service.js';
+import type { ReceiptOutcome } from './receipt-intake.js';
 
 /** What became of one report of a payload, and where in the payload it was. */
 export interface ReceiptItemResult {
