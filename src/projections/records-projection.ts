@@ -204,8 +204,11 @@ export class RecordsProjection {
       if (written) break;
       const stored = await target.readCheckpoint();
       if (stored !== null && comparePositions(stored, last) >= 0) break;
+      // Behind this batch: what lies between the stored checkpoint and the
+      // batch's end is read from the store (a rebuild in another process may
+      // have swapped in a copy that stops short of what this one applied).
       from = stored;
-      pending = after(events, stored);
+      pending = await this.#eventsBetween(stored, last);
     }
     if (!live) return;
 
@@ -213,6 +216,21 @@ export class RecordsProjection {
     this.#onLag?.((Date.now() - events[events.length - 1]!.recordedAt.getTime()) / 1000);
     this.#releaseWaiters();
     for (const change of changes) this.#feed.publish(change);
+  }
+
+  /** The projection's events after `from`, up to and including `to`. */
+  async #eventsBetween(from: Position | null, to: Position): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    let cursor = from;
+    for (;;) {
+      const page = await this.#events.readAll({ after: cursor, maxCount: 1000, filter: FILTER });
+      for (const event of page) {
+        if (comparePositions(event.position, to) > 0) return events;
+        events.push(event);
+      }
+      if (page.length < 1000) return events;
+      cursor = page[page.length - 1]!.position;
+    }
   }
 
   /** Folds events into the rows they touch, from the rows the target holds. */

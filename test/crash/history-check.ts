@@ -69,7 +69,8 @@ export function historyProblems(messageId: string, history: readonly HistoryEntr
           : RANK[from] < 2 && RANK[to] > RANK[from];
         if (!forward) problem(entry, `moves ${move}, which is not forward`);
         const earlier = changesTo.get(to);
-        if (earlier !== undefined) problem(entry, `repeats the change to ${to} of revision ${earlier}`);
+        if (earlier !== undefined)
+          problem(entry, `repeats the change to ${to} of revision ${earlier}`);
         changesTo.set(to, entry.revision);
         status = to;
         break;

@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { historiesProblems } from './history-check.js';
-import { allRecords, histories, openLibrary, typesOf, viewBeforeAndAfterRebuild } from './library.js';
+import {
+  allRecords,
+  histories,
+  openLibrary,
+  typesOf,
+  viewBeforeAndAfterRebuild,
+} from './library.js';
 import { killHard, tempDir, useCommands, waitUntil, wasKilled } from './processes.js';
 import { failsAt, messageIdOf, postSends, providerMessageIdOf } from './sends.js';
 import { readCalls, writeSlowProviderConfig } from './slow-provider.js';
@@ -67,7 +73,10 @@ describe('a server killed with SIGKILL in the middle of a polling batch', () => 
       'every message final',
       async () => {
         const response = await fetch(`${restarted.url}/v1/stats`);
-        const stats = (await response.json()) as { total: number; byStatus: Record<string, number> };
+        const stats = (await response.json()) as {
+          total: number;
+          byStatus: Record<string, number>;
+        };
         return stats.total === records.length && stats.byStatus.SENT === 0;
       },
       { timeoutMs: 30_000, intervalMs: 100, run: restarted.run },

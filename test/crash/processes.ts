@@ -77,9 +77,10 @@ export async function waitUntil(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
-    if (run !== undefined && (run.child.exitCode !== null || run.child.signalCode !== null)) {
+    const ended = run?.child.exitCode ?? run?.child.signalCode ?? null;
+    if (run !== undefined && ended !== null) {
       throw new Error(
-        `expected ${what} while the command ran, but it ended with ${run.child.exitCode ?? run.child.signalCode}: ` +
+        `expected ${what} while the command ran, but it ended with ${ended}: ` +
           run.stderr().slice(-2000),
       );
     }

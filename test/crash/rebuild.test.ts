@@ -4,7 +4,7 @@ import { DeliveryTrackingService, SqliteEventStore } from '../../src/index.js';
 import { openLibrary, projectedView } from './library.js';
 import { killHard, tempDir, useCommands, waitUntil, wasKilled } from './processes.js';
 import { recordReceipts, recordSends } from './sends.js';
-import { StoreProbe } from './store-probe.js';
+import { probeOnce, StoreProbe } from './store-probe.js';
 
 const dir = tempDir('rebuild');
 const commands = useCommands();
@@ -29,21 +29,14 @@ async function seed(db: string): Promise<void> {
   await service.close();
 }
 
-/** What a probe opened now reads, closed again at once. */
-function look<T>(db: string, read: (probe: StoreProbe) => T): T {
-  const probe = new StoreProbe(db);
-  try {
-    return read(probe);
-  } finally {
-    probe.close();
-  }
-}
-
 describe('a projection rebuild killed with SIGKILL half-way', () => {
   it('should leave the live projection serving, and a new rebuild should finish', async () => {
     const db = join(dir, 'ledger.db');
     await seed(db);
-    const { events, live } = look(db, (p) => ({ events: p.countEvents(), live: p.liveGeneration() }));
+    const { events, live } = probeOnce(db, (p) => ({
+      events: p.countEvents(),
+      live: p.liveGeneration(),
+    }));
     expect(events).toBeGreaterThanOrEqual(20_000);
     // A server reading the projection all along, in this process.
     const reader = openLibrary(db);
@@ -62,7 +55,7 @@ describe('a projection rebuild killed with SIGKILL half-way', () => {
     probe.close();
 
     expect(wasKilled(killed)).toBe(true);
-    const left = look(db, (p) => ({
+    const left = probeOnce(db, (p) => ({
       live: p.liveGeneration(),
       partial: p.checkpointOf(live + 1),
       head: p.headPosition(),
@@ -77,7 +70,7 @@ describe('a projection rebuild killed with SIGKILL half-way', () => {
     const again = commands.start(['rebuild', '--db', db]);
     expect(await again.exited).toBe(0);
     expect(again.stdout()).toMatch(new RegExp(`^rebuilt the projections: ${events} events in `));
-    const swapped = look(db, (p) => ({
+    const swapped = probeOnce(db, (p) => ({
       live: p.liveGeneration(),
       records: p.tablesStartingWith('records_g'),
       parked: p.tablesStartingWith('parked_receipts_g'),

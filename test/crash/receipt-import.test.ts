@@ -2,10 +2,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { historiesProblems } from './history-check.js';
-import { allRecords, histories, openLibrary, typesOf, viewBeforeAndAfterRebuild } from './library.js';
+import {
+  allRecords,
+  histories,
+  openLibrary,
+  typesOf,
+  viewBeforeAndAfterRebuild,
+} from './library.js';
 import { killHard, tempDir, useCommands, waitUntil, wasKilled } from './processes.js';
 import { failsAt, messageIdOf, PROVIDER, recordSends, smppReceiptOf } from './sends.js';
-import { StoreProbe } from './store-probe.js';
+import { probeOnce, StoreProbe } from './store-probe.js';
 
 const dir = tempDir('import');
 const commands = useCommands();
@@ -16,15 +22,6 @@ const MESSAGES = 400;
 const RECEIPTS_BEFORE_KILL = 100;
 
 const ONE_RECEIPT = ['SendRecorded', 'ReceiptReceived', 'StatusChanged'];
-
-function countAfterKill(db: string, type: string): number {
-  const probe = new StoreProbe(db);
-  try {
-    return probe.countEvents(type);
-  } finally {
-    probe.close();
-  }
-}
 
 describe('a receipt import killed with SIGKILL half-way through its file', () => {
   it('should, imported again, give every receipt exactly one effect', async () => {
@@ -46,10 +43,7 @@ describe('a receipt import killed with SIGKILL half-way through its file', () =>
     );
     await killHard(killed);
     probe.close();
-    // Counted on a connection opened after the kill: one left open through it may not see the
-    // last transaction the killed process wrote but never heard committed, until SQLite
-    // rebuilds its WAL index, as the next first connection does.
-    const taken = countAfterKill(db, 'ReceiptReceived');
+    const taken = probeOnce(db, (p) => p.countEvents('ReceiptReceived'));
 
     expect(wasKilled(killed)).toBe(true);
     expect(taken, 'receipts recorded before the kill').toBeLessThan(MESSAGES);

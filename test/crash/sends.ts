@@ -66,17 +66,21 @@ export function smppReceiptOf(n: number): string {
   );
 }
 
-/** Sends `POST /v1/sends` for each message, `concurrency` at a time, and says which got 202. */
+/**
+ * Sends `POST /v1/sends` for each message, `concurrency` at a time, until all are sent or
+ * `enough` says so, and says which were tried and which got 202.
+ */
 export async function postSends(
   url: string,
   numbers: readonly number[],
   concurrency: number,
+  enough: () => boolean = () => false,
 ): Promise<{ acknowledged: Set<string>; attempted: Set<string> }> {
   const acknowledged = new Set<string>();
   const attempted = new Set<string>();
   let next = 0;
   const poster = async () => {
-    while (next < numbers.length) {
+    while (next < numbers.length && !enough()) {
       const n = numbers[next++]!;
       attempted.add(messageIdOf(n));
       try {

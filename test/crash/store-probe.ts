@@ -74,3 +74,18 @@ export class StoreProbe {
     this.#db.close();
   }
 }
+
+/**
+ * What a probe opened now reads, closed again at once. After a kill, a connection left open
+ * through it may miss the last transaction the killed process wrote but never heard committed:
+ * SQLite finds it only when it rebuilds the WAL index, which the first connection to open the
+ * file when no other has it open does. Count what the kill left with this, with nothing else open.
+ */
+export function probeOnce<T>(filename: string, read: (probe: StoreProbe) => T): T {
+  const probe = new StoreProbe(filename);
+  try {
+    return read(probe);
+  } finally {
+    probe.close();
+  }
+}
