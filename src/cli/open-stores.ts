@@ -67,15 +67,24 @@ async function openEventStoreDb(
     import('../eventstore/eventstoredb.js'),
     import('../eventstore/eventstoredb-errors.js'),
   ]);
+  let eventStore: EventStoreDbEventStore;
   try {
-    const eventStore = new EventStoreDbEventStore({ connectionString: text });
-    return { eventStore, endpoint: describeEndpoint(text) };
+    eventStore = new EventStoreDbEventStore({ connectionString: text, timeoutMs: 10_000 });
   } catch (error) {
     if (error instanceof ValidationError) {
       throw new UsageError(`--eventstore: ${expected}, got one the client cannot read`);
     }
     throw error;
   }
+  // Reach the node once before anything else, so that one that is not there is said at once,
+  // in one line, rather than as a start-up that waits on its subscriptions.
+  try {
+    await eventStore.headPosition();
+  } catch (error) {
+    await eventStore.close();
+    throw error;
+  }
+  return { eventStore, endpoint: describeEndpoint(text) };
 }
 
 /**

@@ -111,6 +111,7 @@ export class DeliveryTrackingService {
   readonly #projections: ProjectionStore;
   readonly #polling: PollingConfig;
   readonly #log: Logger;
+  readonly #root: Logger;
   readonly #now: () => number;
   readonly #feed = new ChangeFeed();
   readonly #actors: MessageActors;
@@ -147,7 +148,11 @@ export class DeliveryTrackingService {
       throw new ValidationError(`expected a number >= 0, got ${ttl}`, 'unmatchedReceiptTtlMs');
     }
     this.#polling = resolvePolling(config.polling);
-    this.#log = (config.logger ?? silentLogger).child({ component: 'delivery-tracking' });
+    const root = config.logger ?? silentLogger;
+    this.#root = root;
+    this.#log = root.child({ component: 'delivery-tracking' });
+    // Each part logs through its own child of the given logger, named once.
+    const logOf = (component: string) => root.child({ component });
     this.#now = config.now ?? Date.now;
     this.#events = config.eventStore ?? new InMemoryEventStore();
     this.#projections = config.projectionStore ?? defaultProjectionStore(this.#events);
@@ -159,7 +164,7 @@ export class DeliveryTrackingService {
       this.#events,
       this.#projections,
       this.#feed,
-      this.#log.child({ component: 'projection' }),
+      logOf('projection'),
       (seconds) => report(telemetry, 'projectionLag', seconds),
     );
     if (telemetry?.statusChanged) {
@@ -186,11 +191,11 @@ export class DeliveryTrackingService {
     this.#retention = checkRetention(config.retention);
     this.#failover = new FailoverRunner(context);
     this.#poller = new Poller(
-      { ...context, log: this.#log.child({ component: 'poller' }) },
+      { ...context, log: logOf('poller') },
       this.#failover,
     );
     this.#desk = new ReceiptDesk(
-      { ...context, log: this.#log.child({ component: 'receipts' }) },
+      { ...context, log: logOf('receipts') },
       this.#failover,
     );
   }
@@ -369,7 +374,7 @@ export class DeliveryTrackingService {
     return ingestItems(this, items, places, {
       format,
       providerId,
-      log: this.#log.child({ component: 'receipts' }),
+      log: this.#root.child({ component: 'receipts' }),
     });
   }
 
@@ -422,7 +427,7 @@ export class DeliveryTrackingService {
     await this.#ready();
     return this.#tracked(() =>
       runRetention(
-        { ...this.#context, log: this.#log.child({ component: 'retention' }) },
+        { ...this.#context, log: this.#root.child({ component: 'retention' }) },
         this.#retention,
       ),
     );

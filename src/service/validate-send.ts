@@ -75,7 +75,21 @@ const resultSchema = z
 export function validationError(error: z.ZodError, root: string): ValidationError {
   const issue = error.issues[0]!;
   const path = [root, ...issue.path.map(String)].join('.');
-  return new ValidationError(issue.message, path);
+  return new ValidationError(describeIssue(issue), path);
+}
+
+/** Zod's message, made to say what was expected where it says only "Invalid input". */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const given = (issue as { input?: unknown }).input;
+  if (issue.code === 'invalid_union' || issue.message === 'Invalid input') {
+    const got = given === undefined ? 'nothing' : (JSON.stringify(given) ?? typeof given);
+    const expected =
+      issue.path.at(-1) === 'timestamp' || issue.path.at(-1) === 'scheduledAt'
+        ? 'a time: a Date, epoch milliseconds, or ISO-8601 text with a zone'
+        : 'a value of another kind';
+    return `expected ${expected}, got ${got}`;
+  }
+  return issue.message;
 }
 
 /**

@@ -60,8 +60,9 @@ export function eventStoreFor(
   }
   const connectionString = process.env.EVENTSTORE_URL ?? server!.connectionString;
   return {
+    // A loaded machine (CI, suites side by side) can keep the stand-in busy for seconds.
     eventStore: new NamespacedEventStore(
-      new EventStoreDbEventStore({ connectionString }),
+      new EventStoreDbEventStore({ connectionString, timeoutMs: 30_000 }),
       namespace,
     ),
     projectionStore: new SqliteProjectionStore({ filename: file }),
