@@ -7,7 +7,9 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    pool: 'forks',
+    pool: 'threads',
+    // Both cores: the default keeps one free, which halves a 2-core CI machine.
+    maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 20_000,
     projects: [
