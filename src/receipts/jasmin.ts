@@ -8,16 +8,10 @@ import {
   type StatusTable,
   statusFrom,
 } from './fields.js';
-import {
-  decodeForm,
-  type ReceiptParseOptions,
-  type ReceiptPayload,
-  type ResolvedParseOptions,
-  resolveParseOptions,
-} from './payload.js';
+import type { ReceiptParseOptions, ReceiptPayload, ResolvedParseOptions } from './payload.js';
+import { parseOneFormReceipt } from './payload.js';
 import type { ParsedItem, Receipt } from './receipt.js';
 import { SMPP_STATUS_MAP } from './smpp.js';
-import { readItem } from './unreadable.js';
 
 /**
  * Jasmin's `message_status` values and the status each stands for. A level 1 callback carries
@@ -42,10 +36,7 @@ export function parseJasminReceipts(
   payload: ReceiptPayload,
   options?: ReceiptParseOptions,
 ): ParsedItem[] {
-  const resolved = resolveParseOptions(options, 'jasmin');
-  const form = decodeForm(payload);
-  if (!form.ok) return [form.item];
-  return [readItem(payload.body, () => readCallback(form.value, resolved))];
+  return parseOneFormReceipt(payload, options, 'jasmin', readCallback);
 }
 
 function readCallback(fields: Record<string, string>, options: ResolvedParseOptions): Receipt {

@@ -1,16 +1,11 @@
 import type { DeliveryStatus } from '../machines/status.js';
 import { parseEpoch } from './dates.js';
 import { buildReceipt, optionalText, requiredText, type StatusTable } from './fields.js';
-import {
-  decodeForm,
-  type ReceiptParseOptions,
-  type ReceiptPayload,
-  type ResolvedParseOptions,
-  resolveParseOptions,
-} from './payload.js';
+import type { ReceiptParseOptions, ReceiptPayload, ResolvedParseOptions } from './payload.js';
+import { parseOneFormReceipt } from './payload.js';
 import type { ParsedItem, Receipt } from './receipt.js';
 import { parseSmppReceipt } from './smpp.js';
-import { readItem, UnreadableReceiptError } from './unreadable.js';
+import { UnreadableReceiptError } from './unreadable.js';
 
 /**
  * Kannel's delivery report types (its `%d`, a bit each) and the status each stands for: 1
@@ -51,10 +46,7 @@ export function parseKannelReceipts(
   payload: ReceiptPayload,
   options?: ReceiptParseOptions,
 ): ParsedItem[] {
-  const resolved = resolveParseOptions(options, 'kannel');
-  const form = decodeForm(payload);
-  if (!form.ok) return [form.item];
-  return [readItem(payload.body, () => readCallback(form.value, resolved))];
+  return parseOneFormReceipt(payload, options, 'kannel', readCallback);
 }
 
 function readCallback(fields: Record<string, string>, options: ResolvedParseOptions): Receipt {

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
-import { type RejectedItem, rejected } from './unreadable.js';
+import type { ParsedItem, Receipt } from './receipt.js';
+import { type RejectedItem, readItem, rejected } from './unreadable.js';
 
 /** A delivery report as the HTTP layer received it, before any decoding. */
 export interface ReceiptPayload {
@@ -102,4 +103,20 @@ export function looksLikeJson(payload: ReceiptPayload): boolean {
   const mediaType = payload.contentType?.split(';')[0]?.trim().toLowerCase();
   if (mediaType) return mediaType === 'application/json' || mediaType.endsWith('+json');
   return /^\s*[[{]/.test(payload.body);
+}
+
+/**
+ * A payload that holds one receipt as form fields (a POST body or a query
+ * string), read by `read`: the one item it gives, rejected if it cannot be read.
+ */
+export function parseOneFormReceipt(
+  payload: ReceiptPayload,
+  options: ReceiptParseOptions | undefined,
+  format: string,
+  read: (fields: Record<string, string>, options: ResolvedParseOptions) => Receipt,
+): ParsedItem[] {
+  const resolved = resolveParseOptions(options, format);
+  const form = decodeForm(payload);
+  if (!form.ok) return [form.item];
+  return [readItem(payload.body, () => read(form.value, resolved))];
 }

@@ -7,15 +7,10 @@ import {
   type StatusTable,
   statusFrom,
 } from './fields.js';
-import {
-  decodeForm,
-  type ReceiptParseOptions,
-  type ReceiptPayload,
-  type ResolvedParseOptions,
-  resolveParseOptions,
-} from './payload.js';
+import type { ReceiptParseOptions, ReceiptPayload, ResolvedParseOptions } from './payload.js';
+import { parseOneFormReceipt } from './payload.js';
 import type { ParsedItem, Receipt } from './receipt.js';
-import { readItem, UnreadableReceiptError } from './unreadable.js';
+import { UnreadableReceiptError } from './unreadable.js';
 
 /**
  * Twilio's message statuses and the status each stands for.
@@ -52,10 +47,7 @@ export function parseTwilioReceipts(
   payload: ReceiptPayload,
   options?: ReceiptParseOptions,
 ): ParsedItem[] {
-  const resolved = resolveParseOptions(options, 'twilio');
-  const form = decodeForm(payload);
-  if (!form.ok) return [form.item];
-  return [readItem(payload.body, () => readCallback(form.value, resolved))];
+  return parseOneFormReceipt(payload, options, 'twilio', readCallback);
 }
 
 function readCallback(fields: Record<string, string>, options: ResolvedParseOptions): Receipt {
