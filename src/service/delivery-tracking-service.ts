@@ -190,14 +190,8 @@ export class DeliveryTrackingService {
     this.#context = context;
     this.#retention = checkRetention(config.retention);
     this.#failover = new FailoverRunner(context);
-    this.#poller = new Poller(
-      { ...context, log: logOf('poller') },
-      this.#failover,
-    );
-    this.#desk = new ReceiptDesk(
-      { ...context, log: logOf('receipts') },
-      this.#failover,
-    );
+    this.#poller = new Poller({ ...context, log: logOf('poller') }, this.#failover);
+    this.#desk = new ReceiptDesk({ ...context, log: logOf('receipts') }, this.#failover);
   }
 
   /** The polling rules in force. */
