@@ -10,6 +10,7 @@ import {
   receiptKeyOf,
 } from '../machines/parked-receipt.js';
 import { type DeliveryState, evolve } from '../machines/state.js';
+import { BufferedWriter } from './buffered-writer.js';
 import type { ChangeFeed, StatusChange } from './change-feed.js';
 import { statusChangeOf, toDeliveryEvent } from './delivery-events.js';
 import type { ProjectionStore, ProjectionWriter } from './projection-store.js';
@@ -34,6 +35,13 @@ interface Waiter {
 const RETENTION_STREAM = 'retention-log';
 const FILTER = { streamPrefixes: [STREAM_PREFIX, PARKING_PREFIX, RETENTION_STREAM] };
 const RESUBSCRIBE_DELAYS_MS = [100, 500, 2000, 5000];
+/**
+ * Events a rebuild takes per transaction: large pages write each message's
+ * row about once, where its events span one page rather than several.
+ */
+const REBUILD_PAGE = 5000;
+/** Rows a rebuild holds in memory before writing them (see BufferedWriter). */
+const REBUILD_BUFFER = 5000;
 
 /**
  * Keeps the records projection: follows the event store from the
@@ -108,6 +116,7 @@ export class RecordsProjection {
   async rebuild(onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
     const total = await this.#events.countEvents?.(FILTER);
     const target = await this.#store.beginRebuild();
+    const writer = new BufferedWriter(target, REBUILD_BUFFER);
     let applied = 0;
     // The copy never goes past what the live projection has applied: later
     // events reach it through the live subscription after the swap, so that
@@ -115,12 +124,12 @@ export class RecordsProjection {
     const fill = async (): Promise<void> => {
       for (;;) {
         const upTo = this.#position;
-        const after = await target.readCheckpoint();
+        const after = await writer.readCheckpoint();
         if (upTo === null || (after !== null && comparePositions(after, upTo) >= 0)) return;
-        const page = await this.#events.readAll({ after, maxCount: 1000, filter: FILTER });
+        const page = await this.#events.readAll({ after, maxCount: REBUILD_PAGE, filter: FILTER });
         const wanted = page.filter((e) => comparePositions(e.position, upTo) <= 0);
         if (wanted.length === 0) return;
-        await this.#apply(target, wanted, false);
+        await this.#apply(writer, wanted, false);
         applied += wanted.length;
         onProgress?.(progress(applied, total));
       }
@@ -132,6 +141,7 @@ export class RecordsProjection {
       // that no event is applied to the old copy after the new one read it.
       await this.#exclusive(async () => {
         await fill();
+        await writer.flush();
         await target.swapIn();
       });
     } catch (error) {
