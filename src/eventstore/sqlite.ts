@@ -187,12 +187,10 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(filter?: EventFilter): Promise<Position | null> {
     if (filter?.streamPrefixes && filter.streamPrefixes.length > 0) {
-      const clauses = filter.streamPrefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ');
-      const args = filter.streamPrefixes.flatMap((p) => [p.length, p]);
       const head = this.database
-        .prepare(`SELECT max(position) FROM events WHERE ${clauses}`)
+        .prepare(`SELECT max(position) FROM events WHERE ${prefixClause(filter.streamPrefixes)}`)
         .pluck()
-        .get(...args) as number | null;
+        .get(...prefixArgs(filter.streamPrefixes)) as number | null;
       return head === null ? null : position(head);
     }
     const head = this.#statements.head.get() as number | null;
@@ -204,11 +202,10 @@ export class SqliteEventStore implements EventStore {
     if (prefixes.length === 0) {
       return this.database.prepare('SELECT count(*) FROM events').pluck().get() as number;
     }
-    const clauses = prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ');
     return this.database
-      .prepare(`SELECT count(*) FROM events WHERE ${clauses}`)
+      .prepare(`SELECT count(*) FROM events WHERE ${prefixClause(prefixes)}`)
       .pluck()
-      .get(...prefixes.flatMap((p) => [p.length, p])) as number;
+      .get(...prefixArgs(prefixes)) as number;
   }
 
   subscribeToAll(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
@@ -360,14 +357,23 @@ export class SqliteEventStore implements EventStore {
     }
     let statement = this.#filteredReads.get(prefixes.length);
     if (!statement) {
-      const clauses = prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ');
       statement = this.database.prepare(
-        `SELECT * FROM events WHERE position > ? AND (${clauses}) ORDER BY position LIMIT ?`,
+        `SELECT * FROM events WHERE position > ? AND (${prefixClause(prefixes)})
+         ORDER BY position LIMIT ?`,
       );
       this.#filteredReads.set(prefixes.length, statement);
     }
-    return statement.all(from, ...prefixes.flatMap((p) => [p.length, p]), maxCount) as EventRow[];
+    return statement.all(from, ...prefixArgs(prefixes), maxCount) as EventRow[];
   }
+}
+
+/** SQL that keeps the events of streams starting with one of the prefixes (see `prefixArgs`). */
+function prefixClause(prefixes: readonly string[]): string {
+  return prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ');
+}
+
+function prefixArgs(prefixes: readonly string[]): Array<number | string> {
+  return prefixes.flatMap((prefix) => [prefix.length, prefix]);
 }
 
 function toRecorded(row: EventRow): RecordedEvent {

@@ -166,6 +166,12 @@ export const DELIVERY_EVENT_TYPES: ReadonlySet<string> = new Set<DeliveryEventTy
 /** The stream of one message. */
 export const STREAM_PREFIX = 'delivery-';
 
+/**
+ * The stream where retention says which messages it deleted
+ * (`MessagesForgotten`), so that projections forget them too.
+ */
+export const RETENTION_STREAM = 'retention-log';
+
 export function streamIdOf(messageId: string): string {
   return `${STREAM_PREFIX}${messageId}`;
 }

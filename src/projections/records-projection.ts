@@ -2,7 +2,7 @@ import { ServiceClosedError } from '../errors.js';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/event-store.js';
 import { comparePositions, formatPosition, type Position } from '../eventstore/position.js';
 import type { Logger } from '../logger.js';
-import { STREAM_PREFIX } from '../machines/events.js';
+import { RETENTION_STREAM, STREAM_PREFIX } from '../machines/events.js';
 import {
   PARKING_PREFIX,
   type ParkedReceipt,
@@ -31,8 +31,6 @@ interface Waiter {
   readonly reject: (error: Error) => void;
 }
 
-/** Retention tells projections which messages it deleted through this stream. */
-const RETENTION_STREAM = 'retention-log';
 const FILTER = { streamPrefixes: [STREAM_PREFIX, PARKING_PREFIX, RETENTION_STREAM] };
 const RESUBSCRIBE_DELAYS_MS = [100, 500, 2000, 5000];
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../errors.js';
-import { streamIdOf } from '../machines/events.js';
+import { RETENTION_STREAM, streamIdOf } from '../machines/events.js';
 import type { DeliveryState } from '../machines/state.js';
 import type { ServiceContext } from './context.js';
 
@@ -29,9 +29,6 @@ export interface RetentionSummary {
   /** Deleted, by message type. */
   deletedByType: Record<string, number>;
 }
-
-/** The stream that tells projections which messages retention removed. */
-export const RETENTION_STREAM = 'retention-log';
 
 const PAGE = 500;
 
