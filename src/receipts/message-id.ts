@@ -5,7 +5,8 @@
  */
 export function providerMessageKey(id: string): string {
   const key = id.trim().toLowerCase();
-  const withoutZeros = key.replace(/^0+/, '');
+  // Spaces between leading zeros go with them, so that a key is its own key.
+  const withoutZeros = key.replace(/^[0\s]+/, '');
   return withoutZeros === '' && key !== '' ? '0' : withoutZeros;
 }
 

@@ -31,6 +31,11 @@ describe('matching provider message ids', () => {
     expect(providerMessageKey('   ')).toBe('');
   });
 
+  it('should drop spaces that stand among the leading zeros', () => {
+    expect(providerMessageKey('0 !')).toBe('!');
+    expect(providerMessageKey('0 0 12')).toBe('12');
+  });
+
   it('should give the same key for a key', () => {
     fc.assert(
       fc.property(fc.string(), (id) => {
