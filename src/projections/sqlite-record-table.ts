@@ -131,6 +131,12 @@ export class RecordTable {
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
       unpark: db.prepare(`DELETE FROM ${p} WHERE receipt_key = ?`),
+      findParkedByKey: db
+        .prepare(
+          `SELECT receipt FROM ${p} WHERE provider_id = ? AND provider_message_key = ?
+           ORDER BY log_order, receipt_key`,
+        )
+        .pluck(),
       findParked: db
         .prepare(
           `SELECT receipt FROM ${p} WHERE provider_id = ?
@@ -218,6 +224,11 @@ export class RecordTable {
   getStates(messageIds: readonly string[]): Map<string, DeliveryState> {
     const found = new Map<string, DeliveryState>();
     if (messageIds.length === 0) return found;
+    if (messageIds.length === 1) {
+      const state = this.get(messageIds[0]!);
+      if (state) found.set(state.messageId, state);
+      return found;
+    }
     for (const text of this.#statements.getMany.all(JSON.stringify(messageIds)) as string[]) {
       const state = JSON.parse(text) as DeliveryState;
       found.set(state.messageId, state);
@@ -238,7 +249,11 @@ export class RecordTable {
   }
 
   findParked(providerId: string, keys: readonly string[]): ParkedReceipt[] {
-    const rows = this.#statements.findParked.all(providerId, JSON.stringify(keys)) as string[];
+    const rows = (
+      keys.length === 1
+        ? this.#statements.findParkedByKey.all(providerId, keys[0])
+        : this.#statements.findParked.all(providerId, JSON.stringify(keys))
+    ) as string[];
     return rows.map((text) => JSON.parse(text));
   }
 

@@ -55,55 +55,67 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   /**
-   * The live table, as the database says now: another process sharing the
-   * file may have rebuilt the projection and swapped in a new generation.
+   * Runs `work` on the live table. Another process sharing the file may have
+   * rebuilt the projection and swapped in a new generation; the swap drops
+   * the old table in the same transaction, so a table this store still holds
+   * is either live or gone. Gone, the work fails with "no such table", and
+   * runs again on the generation the database now names.
    */
-  get #table(): RecordTable {
-    const generation = this.#liveGeneration();
-    if (generation !== this.#live.generation) {
-      this.#live = new RecordTable(this.database, generation);
+  #onLive<T>(work: (table: RecordTable) => T): T {
+    try {
+      return work(this.#live);
+    } catch (error) {
+      if (!isMissingTable(error) || !this.#followSwap()) throw error;
+      return work(this.#live);
     }
-    return this.#live;
+  }
+
+  /** Takes the live generation the database names; true if it moved. */
+  #followSwap(): boolean {
+    const generation = this.#liveGeneration();
+    if (generation === this.#live.generation) return false;
+    this.#live = new RecordTable(this.database, generation);
+    return true;
   }
 
   readCheckpoint(): Promise<Position | null> {
-    return Promise.resolve(this.#table.readCheckpoint());
+    return Promise.resolve(this.#onLive((t) => t.readCheckpoint()));
   }
 
   getStates(messageIds: readonly string[]): Promise<Map<string, DeliveryState>> {
-    return Promise.resolve(this.#table.getStates(messageIds));
+    return Promise.resolve(this.#onLive((t) => t.getStates(messageIds)));
   }
 
   commit(batch: ProjectionBatch): Promise<boolean> {
-    return Promise.resolve(this.#table.commit(batch));
+    return Promise.resolve(this.#onLive((t) => t.commit(batch)));
   }
 
   async get(messageId: string): Promise<DeliveryState | undefined> {
-    return this.#table.get(messageId);
+    return this.#onLive((t) => t.get(messageId));
   }
 
   async findByProviderMessageKeys(providerId: string, keys: readonly string[]): Promise<string[]> {
-    return this.#table.findByProviderMessageKeys(providerId, keys);
+    return this.#onLive((t) => t.findByProviderMessageKeys(providerId, keys));
   }
 
   async listDue(now: number, limit: number, shard?: Shard): Promise<string[]> {
-    return this.#table.listDue(now, limit, shard);
+    return this.#onLive((t) => t.listDue(now, limit, shard));
   }
 
   async list(options: ListOptions): Promise<DeliveryState[]> {
-    return this.#table.list(options);
+    return this.#onLive((t) => t.list(options));
   }
 
   async count(filter: RecordFilter): Promise<number> {
-    return this.#table.count(filter);
+    return this.#onLive((t) => t.count(filter));
   }
 
   async countBy(filter: RecordFilter, groupBy: readonly CountByField[]): Promise<CountByRow[]> {
-    return this.#table.countBy(filter, groupBy);
+    return this.#onLive((t) => t.countBy(filter, groupBy));
   }
 
   async findParked(providerId: string, keys: readonly string[]): Promise<ParkedReceipt[]> {
-    return this.#table.findParked(providerId, keys);
+    return this.#onLive((t) => t.findParked(providerId, keys));
   }
 
   async listParked(options: {
@@ -111,15 +123,16 @@ export class SqliteProjectionStore implements ProjectionStore {
     offset?: number;
     providerId?: string;
   }): Promise<ParkedReceipt[]> {
-    return this.#table.listParked(options);
+    return this.#onLive((t) => t.listParked(options));
   }
 
   async listExpiredParked(now: number, limit: number): Promise<ParkedReceipt[]> {
-    return this.#table.listExpiredParked(now, limit);
+    return this.#onLive((t) => t.listExpiredParked(now, limit));
   }
 
   async beginRebuild(): Promise<RebuildTarget> {
-    const generation = this.#table.generation + 1;
+    this.#followSwap();
+    const generation = this.#live.generation + 1;
     RecordTable.drop(this.database, generation);
     const table = new RecordTable(this.database, generation, false);
     return {
@@ -128,15 +141,15 @@ export class SqliteProjectionStore implements ProjectionStore {
       commit: async (batch) => table.commit(batch),
       swapIn: async () => {
         table.createIndexes();
-        const old = this.#table;
         this.database.transaction(() => {
+          const old = this.#liveGeneration();
           this.database
             .prepare(
               `INSERT INTO projection_generations (name, live) VALUES ('records', ?)
                ON CONFLICT (name) DO UPDATE SET live = excluded.live`,
             )
             .run(generation);
-          RecordTable.drop(this.database, old.generation);
+          RecordTable.drop(this.database, old);
         })();
         this.#live = table;
       },
@@ -148,8 +161,13 @@ export class SqliteProjectionStore implements ProjectionStore {
     if (this.#ownsDatabase && this.database.open) this.database.close();
   }
 
+  /** The generation the database names live now. */
   #liveGeneration(): number {
     const row = this.#generation.get() as { live: number } | undefined;
     return row?.live ?? 1;
   }
+}
+
+function isMissingTable(error: unknown): boolean {
+  return error instanceof Error && /no such table/i.test(error.message);
 }
