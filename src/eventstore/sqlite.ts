@@ -61,6 +61,9 @@ interface EventRow {
   recorded_at: number;
 }
 
+/** The columns of an event, in the order of EventTuple. */
+const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
+
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
     position INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -126,10 +129,15 @@ export class SqliteEventStore implements EventStore {
         `SELECT event_id, revision, position FROM events
          WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       ),
-      readStream: db.prepare(
-        `SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-      ),
-      readAll: db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      readStream: db
+        .prepare(
+          `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ?
+         ORDER BY revision LIMIT ?`,
+        )
+        .raw(true),
+      readAll: db
+        .prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
+        .raw(true),
       head: db.prepare('SELECT max(position) FROM events').pluck(),
       deleteStream: db.prepare('DELETE FROM events WHERE stream_id = ?'),
     };
@@ -137,10 +145,13 @@ export class SqliteEventStore implements EventStore {
     this.#appendOne = db.transaction((item: PendingAppend) => this.#write(item));
     this.#flushBatch = db.transaction((items: PendingAppend[]) => {
       const results = new Map<PendingAppend, AppendResult | Error>();
+      // Among others, each append runs in a nested transaction (a savepoint),
+      // so that a failed one leaves no trace. Alone, it needs none: a
+      // conflict throws before anything is written.
+      const write = items.length === 1 ? this.#write.bind(this) : this.#appendOne;
       for (const item of items) {
         try {
-          // A nested transaction is a savepoint: a failed append leaves no trace.
-          results.set(item, this.#appendOne(item));
+          results.set(item, write(item));
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           results.set(item, error);
@@ -177,8 +188,8 @@ export class SqliteEventStore implements EventStore {
       streamId,
       options.fromRevision ?? 0,
       options.maxCount ?? -1,
-    ) as EventRow[];
-    return rows.map(toRecorded);
+    ) as EventTuple[];
+    return rows.map(fromTuple);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -339,7 +350,7 @@ export class SqliteEventStore implements EventStore {
     filter: EventFilter | undefined,
   ): LogPage => {
     const read = this.database.transaction((): LogPage => {
-      const events = this.#selectPage(after, maxCount, filter).map(toRecorded);
+      const events = this.#selectPage(after, maxCount, filter).map(fromTuple);
       if (events.length === maxCount) {
         return { events, scannedTo: events[events.length - 1]!.position };
       }
@@ -353,17 +364,19 @@ export class SqliteEventStore implements EventStore {
     const from = after === null ? 0 : Number(after.commit);
     const prefixes = filter?.streamPrefixes;
     if (!prefixes || prefixes.length === 0) {
-      return this.#statements.readAll.all(from, maxCount) as EventRow[];
+      return this.#statements.readAll.all(from, maxCount) as EventTuple[];
     }
     let statement = this.#filteredReads.get(prefixes.length);
     if (!statement) {
-      statement = this.database.prepare(
-        `SELECT * FROM events WHERE position > ? AND (${prefixClause(prefixes)})
+      statement = this.database
+        .prepare(
+          `SELECT ${COLUMNS} FROM events WHERE position > ? AND (${prefixClause(prefixes)})
          ORDER BY position LIMIT ?`,
-      );
+        )
+        .raw(true);
       this.#filteredReads.set(prefixes.length, statement);
     }
-    return statement.all(from, ...prefixArgs(prefixes), maxCount) as EventRow[];
+    return statement.all(from, ...prefixArgs(prefixes), maxCount) as EventTuple[];
   }
 }
 
@@ -374,6 +387,31 @@ function prefixClause(prefixes: readonly string[]): string {
 
 function prefixArgs(prefixes: readonly string[]): Array<number | string> {
   return prefixes.flatMap((prefix) => [prefix.length, prefix]);
+}
+
+/** A row read in array form (see COLUMNS), which better-sqlite3 builds faster than an object. */
+type EventTuple = [
+  position: number,
+  streamId: string,
+  revision: number,
+  eventId: string,
+  type: string,
+  data: string,
+  metadata: string,
+  recordedAt: number,
+];
+
+function fromTuple(row: EventTuple): RecordedEvent {
+  return {
+    id: row[3],
+    streamId: row[1],
+    type: row[4],
+    revision: row[2],
+    position: position(row[0]),
+    data: JSON.parse(row[5]),
+    metadata: JSON.parse(row[6]),
+    recordedAt: new Date(row[7]),
+  };
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
