@@ -33,7 +33,7 @@ export type { ChangeFilter, StatusChange } from './projections/change-feed.js';
 export { InMemoryProjectionStore } from './projections/in-memory-store.js';
 export type { ProjectionStore, Shard } from './projections/projection-store.js';
 export type * from './projections/record-filter.js';
-export type { RebuildProgress } from './projections/records-projection.js';
+export type { RebuildOptions, RebuildProgress } from './projections/records-projection.js';
 export { SqliteProjectionStore } from './projections/sqlite-store.js';
 export type { TrackingRecord } from './projections/tracking-record.js';
 export * from './receipts/index.js';

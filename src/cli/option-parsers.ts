@@ -26,6 +26,13 @@ export function parseCount(text: string): number {
   return count;
 }
 
+/** Reads a whole number from 1, such as a number of rows to hold. */
+export function parsePositiveCount(text: string): number {
+  const count = parseCount(text);
+  if (count < 1) throw new InvalidArgumentError('expected a whole number from 1.');
+  return count;
+}
+
 /** Reads a comma list of values that may not be blank, such as `smsc-1,smsc-2`. */
 export function parseList(text: string): string[] {
   const values = text.split(',').map((value) => value.trim());

@@ -38,8 +38,22 @@ const RESUBSCRIBE_DELAYS_MS = [100, 500, 2000, 5000];
  * row about once, where its events span one page rather than several.
  */
 const REBUILD_PAGE = 5000;
-/** Rows a rebuild holds in memory before writing them (see BufferedWriter). */
-const REBUILD_BUFFER = 5000;
+/**
+ * Rows a rebuild holds in memory before writing them (see BufferedWriter):
+ * some 100 MB at about 2 KB a row.
+ */
+export const DEFAULT_REBUILD_BUFFER_ROWS = 50_000;
+
+export interface RebuildOptions {
+  /** Told after each page of events applied. */
+  readonly onProgress?: (progress: RebuildProgress) => void;
+  /**
+   * How many rows to hold in memory before writing them to the new copy:
+   * more rows, fewer writes of one message's row.
+   * @defaultValue 50000
+   */
+  readonly bufferRows?: number;
+}
 
 /**
  * Keeps the records projection: follows the event store from the
@@ -111,10 +125,11 @@ export class RecordsProjection {
    * Builds the projection again from position zero into a fresh copy, then
    * swaps it in; reads keep using the old copy until the swap.
    */
-  async rebuild(onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
+  async rebuild(options: RebuildOptions = {}): Promise<RebuildProgress> {
+    const { onProgress, bufferRows = DEFAULT_REBUILD_BUFFER_ROWS } = options;
     const total = await this.#events.countEvents?.(FILTER);
     const target = await this.#store.beginRebuild();
-    const writer = new BufferedWriter(target, REBUILD_BUFFER);
+    const writer = new BufferedWriter(target, bufferRows);
     let applied = 0;
     // The copy never goes past what the live projection has applied: later
     // events reach it through the live subscription after the swap, so that

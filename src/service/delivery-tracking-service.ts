@@ -21,7 +21,11 @@ import type {
   ListOptions,
   RecordFilter,
 } from '../projections/record-filter.js';
-import { type RebuildProgress, RecordsProjection } from '../projections/records-projection.js';
+import {
+  type RebuildOptions,
+  type RebuildProgress,
+  RecordsProjection,
+} from '../projections/records-projection.js';
 import { SqliteProjectionStore } from '../projections/sqlite-store.js';
 import { type TrackingRecord, toTrackingRecord } from '../projections/tracking-record.js';
 import {
@@ -255,6 +259,7 @@ export class DeliveryTrackingService {
         send.messageId,
         { type: 'send.record', now: this.#now(), policy: this.#polling, send },
         { causationId: `send:${send.messageId}` },
+        this.#actors.loadExpectingNew(send.messageId),
       );
       if (outcome.events.length === 0) refuseDifferentResend(send, outcome.state);
       await this.#settle(outcome);
@@ -428,11 +433,19 @@ export class DeliveryTrackingService {
   }
 
   /** Builds every projection again from position zero and swaps it in. */
+  /**
+   * Builds the projections again from the first event into a new copy, and
+   * swaps it in; reads use the old copy until then. Takes a progress callback,
+   * or options with one.
+   */
   async rebuildProjections(
-    onProgress?: (progress: RebuildProgress) => void,
+    options?: RebuildOptions | ((progress: RebuildProgress) => void),
   ): Promise<RebuildProgress> {
     await this.#ready();
-    return this.#projection.rebuild(onProgress);
+    const checked = checkRebuildOptions(
+      typeof options === 'function' ? { onProgress: options } : (options ?? {}),
+    );
+    return this.#projection.rebuild(checked);
   }
 
   async #runBatch(): Promise<RunSummary> {
@@ -513,6 +526,20 @@ function refuseDifferentResend(send: SendToRecord, state: DeliveryState | undefi
         'expected the same send again, or a new message id',
     );
   }
+}
+
+function checkRebuildOptions(options: RebuildOptions): RebuildOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new ValidationError('expected a progress callback or an options object', 'options');
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new ValidationError('expected a function', 'onProgress');
+  }
+  const rows = options.bufferRows;
+  if (rows !== undefined && !(Number.isSafeInteger(rows) && rows >= 1)) {
+    throw new ValidationError(`expected a whole number of rows >= 1, got ${rows}`, 'bufferRows');
+  }
+  return options;
 }
 
 function requireId(messageId: unknown): string {

@@ -28,6 +28,8 @@ export interface CommandMetadata {
 
 const MAX_CONFLICTS = 20;
 
+const NO_STREAM: LoadedMessage = { state: undefined, revision: -1 };
+
 /**
  * Runs commands against one message at a time: rebuilds the message from its
  * stream, lets the delivery machine decide, and appends the events at the
@@ -56,6 +58,16 @@ export class MessageActors {
    */
   async load(messageId: string): Promise<LoadedMessage> {
     return this.#cache.get(messageId) ?? this.#read(messageId);
+  }
+
+  /**
+   * The message as last seen here, or else as if it had no stream yet: for a
+   * command that almost always starts a stream (a send recorded), this saves
+   * the read. If the stream does exist, the append at "no stream" fails on
+   * its expected revision and the message is read and decided again.
+   */
+  loadExpectingNew(messageId: string): LoadedMessage {
+    return this.#cache.get(messageId) ?? NO_STREAM;
   }
 
   async #read(messageId: string): Promise<LoadedMessage> {

@@ -44,6 +44,17 @@ describe('delivery-ledger rebuild', () => {
     }
   });
 
+  it('should refuse a --buffer-rows that is not a whole number from 1', async () => {
+    for (const rows of ['0', '-5', 'many']) {
+      const { code, stderr } = await cli('rebuild', '--db', db, '--buffer-rows', rows);
+
+      expect(code).toBe(2);
+      expect(stderr).toMatch(
+        /--buffer-rows <n>' argument '.*' is invalid\. expected a whole number/,
+      );
+    }
+  });
+
   it('should exit 2 for a database that is not there', async () => {
     const { code, stderr } = await cli('rebuild', '--db', join(dir, 'none.db'));
 

@@ -45,7 +45,7 @@ describe('a projection rebuild killed with SIGKILL half-way', () => {
     expect(before.unmatched).toHaveLength(WAITING);
 
     const probe = new StoreProbe(db);
-    const killed = commands.start(['rebuild', '--db', db]);
+    const killed = commands.start(['rebuild', '--db', db, '--buffer-rows', '2000']);
     await waitUntil(
       'the rebuild to commit its first pages',
       () => (probe.checkpointOf(live + 1) ?? 0) > 0,

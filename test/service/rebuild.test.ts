@@ -43,6 +43,31 @@ describe('rebuilding the projections', () => {
     await expectRecordsMatchHistories(ledger.service);
   });
 
+  it('should give the very records there were before, holding only a few rows at a time', async () => {
+    const ledger = await mixedHistory(ledgers);
+    const before = await allRecords(ledger.service);
+
+    await ledger.service.rebuildProjections({ bufferRows: 3 });
+
+    expect(await allRecords(ledger.service)).toStrictEqual(before);
+  });
+
+  it('should refuse options it cannot use, and change nothing', async () => {
+    const ledger = await mixedHistory(ledgers);
+    const before = await allRecords(ledger.service);
+
+    for (const bufferRows of [0, -1, 1.5, Number.NaN]) {
+      await expect(ledger.service.rebuildProjections({ bufferRows })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        path: 'bufferRows',
+      });
+    }
+    await expect(
+      ledger.service.rebuildProjections({ onProgress: 'yes' as never }),
+    ).rejects.toMatchObject({ path: 'onProgress' });
+    expect(await allRecords(ledger.service)).toStrictEqual(before);
+  });
+
   it('should cover a mix of every kind of message', async () => {
     const { service } = await mixedHistory(ledgers);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type HookContext, type SendResult, ValidationError } from '../../src/index.js';
 import {
+  answering,
   MINUTE,
   recordOf,
   recordSend,
@@ -122,6 +123,41 @@ describe('recording a send', () => {
     const history = await service.history('m-1');
     expect(history.map((entry) => entry.type)).toEqual(['SendRecorded']);
     expect((await recordOf(service, 'm-1')).providerMessageId).toBe('p-m-1');
+  });
+
+  describe('when no state of the message is at hand (a restart, another process)', () => {
+    it('should record the same send again once, even after later events', async () => {
+      const { service, clock } = ledgers.open({
+        providers: [answering('solapi', 'SENT')],
+        stateCacheSize: 0,
+      });
+      await recordSend(service, { messageId: 'm-1' });
+      const recorded = await recordOf(service, 'm-1');
+      clock.advance(MINUTE);
+      await service.runOnce();
+      const checked = await recordOf(service, 'm-1');
+
+      // At the very same moment, the resend's events are the first ones, id for id.
+      clock.set(T0);
+      await recordSend(service, { messageId: 'm-1' });
+      clock.advance(MINUTE + 5 * SECOND);
+      await recordSend(service, { messageId: 'm-1' });
+
+      const history = await service.history('m-1');
+      expect(history.map((entry) => entry.type)).toEqual(['SendRecorded', 'CheckCompleted']);
+      expect(await recordOf(service, 'm-1')).toStrictEqual(checked);
+      expect(checked.attemptCount).toBe(recorded.attemptCount + 1);
+    });
+
+    it('should still refuse a resend that says something else', async () => {
+      const { service } = ledgers.open({ stateCacheSize: 0 });
+      await recordSend(service, { messageId: 'm-1' });
+
+      await expect(
+        recordSend(service, { messageId: 'm-1', to: '01099999999' }),
+      ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('to') });
+      expect((await service.history('m-1')).map((entry) => entry.type)).toEqual(['SendRecorded']);
+    });
   });
 });
 
