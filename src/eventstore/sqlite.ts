@@ -42,6 +42,15 @@ export interface SqliteEventStoreOptions {
   readonly synchronous?: 'full' | 'normal';
 }
 
+/**
+ * Work that commits in the same transaction as appended events, such as a
+ * projection kept in the same file: one sync to disk then covers both. It
+ * runs after the events are written. If it throws, what it wrote is undone
+ * and the events still commit. It returns what to do once they have
+ * committed, if anything; that must not throw.
+ */
+export type CommitHook = (appended: readonly RecordedEvent[]) => (() => void) | undefined;
+
 interface PendingAppend {
   readonly streamId: string;
   readonly events: SerializedEvent[];
@@ -101,10 +110,17 @@ export class SqliteEventStore implements EventStore {
   readonly #filteredReads = new Map<number, Database.Statement>();
   readonly #appendOne: Database.Transaction<(item: PendingAppend) => AppendResult>;
   readonly #flushBatch: Database.Transaction<
-    (items: PendingAppend[]) => Map<PendingAppend, AppendResult | Error>
+    (
+      items: PendingAppend[],
+      committed: Array<() => void>,
+    ) => Map<PendingAppend, AppendResult | Error>
   >;
   /** The events the flush in progress wrote, handed to subscriptions after it commits. */
   #appended: RecordedEvent[] = [];
+  readonly #hooks = new Set<CommitHook>();
+  readonly #runHook: Database.Transaction<
+    (hook: CommitHook, appended: readonly RecordedEvent[]) => (() => void) | undefined
+  >;
 
   constructor(options: SqliteEventStoreOptions = {}) {
     this.#ownsDatabase = options.database === undefined;
@@ -143,7 +159,7 @@ export class SqliteEventStore implements EventStore {
     };
 
     this.#appendOne = db.transaction((item: PendingAppend) => this.#write(item));
-    this.#flushBatch = db.transaction((items: PendingAppend[]) => {
+    this.#flushBatch = db.transaction((items: PendingAppend[], committed: Array<() => void>) => {
       const results = new Map<PendingAppend, AppendResult | Error>();
       // Among others, each append runs in a nested transaction (a savepoint),
       // so that a failed one leaves no trace. Alone, it needs none: a
@@ -157,8 +173,20 @@ export class SqliteEventStore implements EventStore {
           results.set(item, error);
         }
       }
+      if (this.#appended.length > 0) this.#runHooks(committed);
       return results;
     });
+    // Nested in the flush's transaction: a savepoint, undone alone if the hook throws.
+    this.#runHook = db.transaction((hook, appended) => hook(appended));
+  }
+
+  /**
+   * Adds work to run inside each append's transaction, after its events are
+   * written (see CommitHook). Returns a function that removes it.
+   */
+  addCommitHook(hook: CommitHook): () => void {
+    this.#hooks.add(hook);
+    return () => this.#hooks.delete(hook);
   }
 
   append(
@@ -251,9 +279,10 @@ export class SqliteEventStore implements EventStore {
     if (items.length === 0) return;
 
     let results: Map<PendingAppend, AppendResult | Error>;
+    const committed: Array<() => void> = [];
     this.#appended = [];
     try {
-      results = this.#flushBatch.immediate(items);
+      results = this.#flushBatch.immediate(items, committed);
     } catch (error) {
       this.#appended = [];
       const failure = new EventStoreUnavailableError(
@@ -266,11 +295,32 @@ export class SqliteEventStore implements EventStore {
 
     const appended = this.#appended;
     this.#appended = [];
+    for (const done of committed) {
+      try {
+        done();
+      } catch {
+        // A hook's after-commit work must not keep the appends from resolving.
+      }
+    }
     this.#signal.wake(appended.length > 0 ? appended : undefined);
     for (const item of items) {
       const result = results.get(item)!;
       if (result instanceof Error) item.reject(result);
       else item.resolve(result);
+    }
+  }
+
+  /** Runs the commit hooks on what the flush wrote; collects what each does after the commit. */
+  #runHooks(committed: Array<() => void>): void {
+    const appended = this.#appended;
+    for (const hook of this.#hooks) {
+      try {
+        const done = this.#runHook(hook, appended);
+        if (done) committed.push(done);
+      } catch {
+        // Undone by its savepoint. A projection hook's work is then done by
+        // its subscription, which reports what went wrong.
+      }
     }
   }
 

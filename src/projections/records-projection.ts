@@ -1,6 +1,8 @@
 import { ServiceClosedError } from '../errors.js';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/event-store.js';
+import { matchesFilter } from '../eventstore/filter.js';
 import { comparePositions, formatPosition, type Position } from '../eventstore/position.js';
+import type { CommitHook } from '../eventstore/sqlite.js';
 import type { Logger } from '../logger.js';
 import { RETENTION_STREAM, STREAM_PREFIX } from '../machines/events.js';
 import {
@@ -14,6 +16,7 @@ import { BufferedWriter } from './buffered-writer.js';
 import type { ChangeFeed, StatusChange } from './change-feed.js';
 import { statusChangeOf, toDeliveryEvent } from './delivery-events.js';
 import type { ProjectionStore, ProjectionWriter } from './projection-store.js';
+import type { SyncProjectionWriter } from './sqlite-store.js';
 
 export interface RebuildProgress {
   /** Events applied to the new projection so far. */
@@ -73,6 +76,8 @@ export class RecordsProjection {
   #lock: Promise<unknown> = Promise.resolve();
   #stopped = true;
   #failures = 0;
+  /** Batches and rebuild steps queued or under way (see #exclusive). */
+  #queued = 0;
   readonly #onLag: ((seconds: number) => void) | undefined;
 
   /** @param onLag told after each live batch how many seconds its last event waited. */
@@ -198,9 +203,41 @@ export class RecordsProjection {
   }
 
   #exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#lock.then(work);
+    this.#queued++;
+    const run = this.#lock.then(work).finally(() => {
+      this.#queued--;
+    });
     this.#lock = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Work for a commit hook of the event store (see SqliteEventStore): applies
+   * appended events inside the transaction that appends them, through
+   * `writer`, a connection of that transaction. It does so only where this
+   * projection is exactly at the head of the log and nothing else is under
+   * way; otherwise it leaves the events to the subscription, as always.
+   */
+  inline(writer: SyncProjectionWriter): CommitHook {
+    return (appended) => {
+      if (this.#stopped || this.#queued > 0 || this.#position === null) return undefined;
+      const first = appended[0];
+      if (first === undefined || first.position.commit !== this.#position.commit + 1n) {
+        return undefined;
+      }
+      const wanted = appended.filter((e) => matchesFilter(e.streamId, FILTER));
+      if (wanted.length === 0) return undefined;
+      const stored = writer.readCheckpoint();
+      if (stored === null || comparePositions(stored, this.#position) !== 0) return undefined;
+
+      const ids = deliveryIds(wanted);
+      const fold = this.#foldInto(writer.getStates(ids), wanted);
+      const last = wanted[wanted.length - 1]!.position;
+      if (!writer.commit({ ...fold.batch, checkpoint: last, expectedCheckpoint: stored })) {
+        return undefined;
+      }
+      return () => this.#advance(last, fold.changes, wanted);
+    };
   }
 
   /**
@@ -234,7 +271,12 @@ export class RecordsProjection {
       pending = await this.#eventsBetween(stored, last);
     }
     if (!live) return;
+    this.#advance(last, changes, events);
+  }
 
+  /** Marks `last` applied: releases who waits for it, and publishes the changes. */
+  #advance(last: Position, changes: readonly StatusChange[], events: readonly RecordedEvent[]) {
+    if (this.#position !== null && comparePositions(this.#position, last) >= 0) return;
     this.#position = last;
     this.#onLag?.((Date.now() - events[events.length - 1]!.recordedAt.getTime()) / 1000);
     this.#releaseWaiters();
@@ -258,9 +300,11 @@ export class RecordsProjection {
 
   /** Folds events into the rows they touch, from the rows the target holds. */
   async #fold(target: ProjectionWriter, events: readonly RecordedEvent[]) {
-    const deliveries = events.filter((e) => e.streamId.startsWith(STREAM_PREFIX));
-    const ids = [...new Set(deliveries.map((e) => e.streamId.slice(STREAM_PREFIX.length)))];
-    const states = await target.getStates(ids);
+    return this.#foldInto(await target.getStates(deliveryIds(events)), events);
+  }
+
+  /** Folds events into the rows they touch, `states` holding those rows as they are. */
+  #foldInto(states: Map<string, DeliveryState>, events: readonly RecordedEvent[]) {
     const touched = new Map<string, DeliveryState>();
     const changes: StatusChange[] = [];
     const parked = new Map<string, ParkedReceipt>();
@@ -343,6 +387,15 @@ function applyParking(
     parked.delete(key);
     unparked.add(key);
   }
+}
+
+/** The messages whose streams the events are of. */
+function deliveryIds(events: readonly RecordedEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const e of events) {
+    if (e.streamId.startsWith(STREAM_PREFIX)) ids.add(e.streamId.slice(STREAM_PREFIX.length));
+  }
+  return [...ids];
 }
 
 function after(events: readonly RecordedEvent[], from: Position | null): readonly RecordedEvent[] {

@@ -104,6 +104,7 @@ export class RecordTable {
            due_at = excluded.due_at, state = excluded.state`,
       ),
       remove: db.prepare(`DELETE FROM ${t} WHERE message_id = ?`),
+      exists: db.prepare(`SELECT 1 FROM ${t} LIMIT 0`),
       get: db.prepare(`SELECT state FROM ${t} WHERE message_id = ?`).pluck(),
       getMany: db
         .prepare(`SELECT state FROM ${t} WHERE message_id IN (SELECT value FROM json_each(?))`)
@@ -209,7 +210,11 @@ export class RecordTable {
     const row = this.#statements.checkpoint.get(this.#name) as
       | { commit_position: string; prepare_position: string }
       | undefined;
-    return row ? position(BigInt(row.commit_position), BigInt(row.prepare_position)) : null;
+    if (row) return position(BigInt(row.commit_position), BigInt(row.prepare_position));
+    // No checkpoint: a fresh table, or one another process dropped when it
+    // swapped in a rebuilt copy; then this fails with "no such table".
+    this.#statements.exists.get();
+    return null;
   }
 
   commit(batch: ProjectionBatch): boolean {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Position } from '../eventstore/position.js';
 import { openDatabase } from '../eventstore/sqlite-database.js';
@@ -28,6 +29,77 @@ const META = `
   );
 `;
 
+/** The projection's writes, done at once: what a commit hook needs (see SqliteEventStore). */
+export interface SyncProjectionWriter {
+  readCheckpoint(): Position | null;
+  getStates(messageIds: readonly string[]): Map<string, DeliveryState>;
+  commit(batch: ProjectionBatch): boolean;
+}
+
+/**
+ * The live generation of the records table on one connection. Another
+ * process sharing the file may rebuild the projection and swap in a new
+ * generation; the swap drops the old table in the same transaction, so a
+ * table held here is either live or gone. Gone, work on it fails with "no
+ * such table", and runs again on the generation the database now names.
+ */
+class LiveTable implements SyncProjectionWriter {
+  readonly #db: Database.Database;
+  readonly #generation: Database.Statement;
+  #table: RecordTable;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    db.exec(META);
+    this.#generation = db.prepare(`SELECT live FROM projection_generations WHERE name = 'records'`);
+    this.#table = new RecordTable(db, this.liveGeneration());
+  }
+
+  get generation(): number {
+    return this.#table.generation;
+  }
+
+  /** The generation the database names live now. */
+  liveGeneration(): number {
+    const row = this.#generation.get() as { live: number } | undefined;
+    return row?.live ?? 1;
+  }
+
+  run<T>(work: (table: RecordTable) => T): T {
+    try {
+      return work(this.#table);
+    } catch (error) {
+      if (!isMissingTable(error) || !this.followSwap()) throw error;
+      return work(this.#table);
+    }
+  }
+
+  /** Takes the live generation the database names; true if it moved. */
+  followSwap(): boolean {
+    const generation = this.liveGeneration();
+    if (generation === this.#table.generation) return false;
+    this.#table = new RecordTable(this.#db, generation);
+    return true;
+  }
+
+  /** Makes `table` the live one here, once it has been swapped in. */
+  use(table: RecordTable): void {
+    this.#table = table;
+  }
+
+  readCheckpoint(): Position | null {
+    return this.run((t) => t.readCheckpoint());
+  }
+
+  getStates(messageIds: readonly string[]): Map<string, DeliveryState> {
+    return this.run((t) => t.getStates(messageIds));
+  }
+
+  commit(batch: ProjectionBatch): boolean {
+    return this.run((t) => t.commit(batch));
+  }
+}
+
 /**
  * The records projection in SQLite: one table per generation, so that a
  * rebuild fills a new table while the live one keeps serving, then swaps in
@@ -37,8 +109,7 @@ const META = `
 export class SqliteProjectionStore implements ProjectionStore {
   readonly database: Database.Database;
   readonly #ownsDatabase: boolean;
-  #live: RecordTable;
-  readonly #generation: Database.Statement;
+  readonly #live: LiveTable;
 
   constructor(options: SqliteProjectionStoreOptions = {}) {
     this.#ownsDatabase = options.database === undefined;
@@ -47,35 +118,23 @@ export class SqliteProjectionStore implements ProjectionStore {
       openDatabase(options.filename ?? ':memory:', {
         synchronous: options.synchronous ?? 'normal',
       });
-    this.database.exec(META);
-    this.#generation = this.database.prepare(
-      `SELECT live FROM projection_generations WHERE name = 'records'`,
-    );
-    this.#live = new RecordTable(this.database, this.#liveGeneration());
+    this.#live = new LiveTable(this.database);
   }
 
   /**
-   * Runs `work` on the live table. Another process sharing the file may have
-   * rebuilt the projection and swapped in a new generation; the swap drops
-   * the old table in the same transaction, so a table this store still holds
-   * is either live or gone. Gone, the work fails with "no such table", and
-   * runs again on the generation the database now names.
+   * The projection's writes on another connection to the same file, such as
+   * the SQLite event store's, so that they can commit in its transactions;
+   * undefined when `database` is not this store's file.
    */
-  #onLive<T>(work: (table: RecordTable) => T): T {
-    try {
-      return work(this.#live);
-    } catch (error) {
-      if (!isMissingTable(error) || !this.#followSwap()) throw error;
-      return work(this.#live);
-    }
+  writerOn(database: Database.Database): SyncProjectionWriter | undefined {
+    if (database === this.database) return this.#live;
+    const file = (db: Database.Database) => (db.memory ? undefined : resolve(db.name));
+    const same = file(database) !== undefined && file(database) === file(this.database);
+    return same ? new LiveTable(database) : undefined;
   }
 
-  /** Takes the live generation the database names; true if it moved. */
-  #followSwap(): boolean {
-    const generation = this.#liveGeneration();
-    if (generation === this.#live.generation) return false;
-    this.#live = new RecordTable(this.database, generation);
-    return true;
+  #onLive<T>(work: (table: RecordTable) => T): T {
+    return this.#live.run(work);
   }
 
   readCheckpoint(): Promise<Position | null> {
@@ -131,7 +190,7 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   async beginRebuild(): Promise<RebuildTarget> {
-    this.#followSwap();
+    this.#live.followSwap();
     const generation = this.#live.generation + 1;
     RecordTable.drop(this.database, generation);
     const table = new RecordTable(this.database, generation, false);
@@ -142,7 +201,7 @@ export class SqliteProjectionStore implements ProjectionStore {
       swapIn: async () => {
         table.createIndexes();
         this.database.transaction(() => {
-          const old = this.#liveGeneration();
+          const old = this.#live.liveGeneration();
           this.database
             .prepare(
               `INSERT INTO projection_generations (name, live) VALUES ('records', ?)
@@ -151,7 +210,7 @@ export class SqliteProjectionStore implements ProjectionStore {
             .run(generation);
           RecordTable.drop(this.database, old);
         })();
-        this.#live = table;
+        this.#live.use(table);
       },
       abandon: async () => RecordTable.drop(this.database, generation),
     };
@@ -159,12 +218,6 @@ export class SqliteProjectionStore implements ProjectionStore {
 
   async close(): Promise<void> {
     if (this.#ownsDatabase && this.database.open) this.database.close();
-  }
-
-  /** The generation the database names live now. */
-  #liveGeneration(): number {
-    const row = this.#generation.get() as { live: number } | undefined;
-    return row?.live ?? 1;
   }
 }
 

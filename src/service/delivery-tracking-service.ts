@@ -126,6 +126,7 @@ export class DeliveryTrackingService {
   readonly #desk: ReceiptDesk;
   readonly #context: ServiceContext;
   readonly #retention: RetentionPolicy | undefined;
+  readonly #detachInline: () => void;
   #initializing: Promise<void> | undefined;
   /** Commands under way, which close() lets finish. */
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -174,6 +175,7 @@ export class DeliveryTrackingService {
     if (telemetry?.statusChanged) {
       this.#feed.listen({}, (change) => report(telemetry, 'statusChanged', change));
     }
+    this.#detachInline = inlineProjection(this.#events, this.#projections, this.#projection);
 
     const context: ServiceContext = {
       events: this.#events,
@@ -238,6 +240,7 @@ export class DeliveryTrackingService {
       this.#closing.abort(new ServiceClosedError());
       await this.#run?.catch(() => undefined);
       await Promise.allSettled([...this.#inFlight]);
+      this.#detachInline();
       await this.#projection.stop();
       await this.#projections.close();
       await this.#events.close();
@@ -480,21 +483,38 @@ export class DeliveryTrackingService {
 }
 
 /**
- * Beside a SQLite event store, the projection lives in the same file, on its
- * own connection so that its commits need not sync to disk as appends do.
+ * Beside a SQLite event store, the projection lives in the same file and on
+ * the same connection: it mostly commits in the very transactions that
+ * append its events (see inlineProjection), and reads what that connection
+ * has just written from its cache.
  */
 function defaultProjectionStore(events: EventStore): ProjectionStore {
   if (!(events instanceof SqliteEventStore)) return new InMemoryProjectionStore();
-  if (events.filename === ':memory:' || events.filename === '') {
-    return new SqliteProjectionStore({ database: events.database });
-  }
-  return new SqliteProjectionStore({ filename: events.filename });
+  return new SqliteProjectionStore({ database: events.database });
 }
 
 const EVENT_STORE_METHODS = ['append', 'readStream', 'readAll', 'subscribeToAll', 'close'] as const;
 const PROJECTION_STORE_METHODS = ['get', 'commit', 'listDue', 'list', 'beginRebuild'] as const;
 
 /** Stores given in the configuration must at least look like the ports they stand for. */
+/**
+ * With the SQLite event store and the SQLite projection in the same file,
+ * the projection commits in the transactions that append its events when it
+ * is at the head of the log: one sync to disk for both, and no second
+ * transaction. The subscription still applies whatever this does not.
+ */
+function inlineProjection(
+  events: EventStore,
+  projections: ProjectionStore,
+  projection: RecordsProjection,
+): () => void {
+  if (!(events instanceof SqliteEventStore) || !(projections instanceof SqliteProjectionStore)) {
+    return () => {};
+  }
+  const writer = projections.writerOn(events.database);
+  return writer ? events.addCommitHook(projection.inline(writer)) : () => {};
+}
+
 function checkStores(config: DeliveryTrackingServiceConfig): void {
   const ports = [
     ['eventStore', config.eventStore, EVENT_STORE_METHODS],

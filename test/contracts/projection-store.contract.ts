@@ -13,7 +13,7 @@ export interface ProjectionStoreFixture {
 
 const T0 = Date.UTC(2026, 10, 1);
 
-function state(messageId: string, overrides: Partial<DeliveryState> = {}): DeliveryState {
+export function state(messageId: string, overrides: Partial<DeliveryState> = {}): DeliveryState {
   return {
     messageId,
     providerId: 'p1',
