@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { inShard } from '../../src/projections/projection-store.js';
 import { cli, DAY, isolateEnvironment, openLedger, tempDir, waitUntil } from './ledger.js';
-import { freePort, runCli, waitForOk } from './support.js';
+import { serveOnFreePort } from './support.js';
 
 const dir = tempDir('serve-options');
 isolateEnvironment();
@@ -60,14 +60,15 @@ describe('delivery-ledger serve --shard and --retention-interval', () => {
     const theirs = ids.filter((id) => !mine.includes(id));
     expect(mine.length * theirs.length).toBeGreaterThan(0);
 
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const args = ['serve', '--port', String(port), '--db', db, '--config', config];
-    const server = runCli([...args, '--shard', '0/2', '--retention-interval', '1s'], {
-      LOG_LEVEL: 'info',
-    });
+    const { run: server, url } = await serveOnFreePort(
+      (port) => [
+        ...['serve', '--port', String(port), '--db', db, '--config', config],
+        ...['--shard', '0/2', '--retention-interval', '1s'],
+      ],
+      { LOG_LEVEL: 'info' },
+      15_000,
+    );
     try {
-      await waitForOk(`${url}/healthz`, server, 15_000);
       const statusOf = async (id: string) => {
         const answer = await fetch(`${url}/v1/messages/${id}`);
         return answer.ok ? ((await answer.json()) as { status: string }).status : answer.status;

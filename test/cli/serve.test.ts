@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../src/eventstore/sqlite.js';
 import { DeliveryTrackingService } from '../../src/service/delivery-tracking-service.js';
-import { freePort, runCli, waitForOk } from './support.js';
+import { runCli, serveOnFreePort } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledger-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,11 +20,11 @@ const aSend = {
 
 describe('delivery-ledger serve', () => {
   it('should serve, stop on SIGTERM with code 0, and leave the send in the database', async () => {
-    const port = await freePort();
     const db = join(dir, 'nested', 'ledger.db');
-    const run = runCli(['serve', '--port', String(port), '--db', db], { LOG_LEVEL: 'info' });
-    const url = `http://127.0.0.1:${port}`;
-    await waitForOk(`${url}/healthz`, run);
+    const { run, url } = await serveOnFreePort(
+      (port) => ['serve', '--port', String(port), '--db', db],
+      { LOG_LEVEL: 'info' },
+    );
 
     const posted = await fetch(`${url}/v1/sends`, {
       method: 'POST',

@@ -75,3 +75,27 @@ export async function waitForOk(url: string, run: CliRun, timeoutMs = 10_000): P
   }
   throw new Error(`expected ${url} to answer 200 within ${timeoutMs} ms`);
 }
+
+/**
+ * Starts `serve` with `args(port)` on a port that was free a moment ago, and
+ * waits until it answers. Another test's server may take that port before
+ * this one binds it; then it tries again on another.
+ */
+export async function serveOnFreePort(
+  args: (port: number) => readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs?: number,
+  start: (args: readonly string[], env: Record<string, string>) => CliRun = runCli,
+): Promise<{ run: CliRun; url: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const run = start(args(port), env);
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await waitForOk(`${url}/healthz`, run, timeoutMs);
+      return { run, url };
+    } catch (error) {
+      if (attempt >= 3 || !run.stderr().includes('EADDRINUSE')) throw error;
+    }
+  }
+}

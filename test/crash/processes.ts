@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach } from 'vitest';
-import { type CliRun, freePort, runCli, waitForOk } from '../cli/support.js';
+import { type CliRun, runCli, serveOnFreePort } from '../cli/support.js';
 
 /*
  * The processes a crash test starts: `delivery-ledger` commands run from source, killed with
@@ -37,20 +37,21 @@ export function useCommands() {
     /** Starts `serve` on `db` on a free port of 127.0.0.1, and waits until it answers. */
     async serve(db: string, config?: string): Promise<Server> {
       const configArgs = config === undefined ? [] : ['--config', config];
-      // The free port may be taken by another test's server before this one
-      // binds it; then it is tried again on another.
-      for (let attempt = 1; ; attempt++) {
-        const port = await freePort();
-        const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--db', db];
-        const run = this.start([...args, ...configArgs]);
-        const url = `http://127.0.0.1:${port}`;
-        try {
-          await waitForOk(`${url}/healthz`, run, STARTUP_MS);
-          return { run, url };
-        } catch (error) {
-          if (attempt >= 3 || !run.stderr().includes('EADDRINUSE')) throw error;
-        }
-      }
+      return serveOnFreePort(
+        (port) => [
+          'serve',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--db',
+          db,
+          ...configArgs,
+        ],
+        {},
+        STARTUP_MS,
+        (args, env) => this.start(args, env),
+      );
     },
   };
 }
