@@ -230,12 +230,11 @@ export class RecordsProjection {
       const stored = writer.readCheckpoint();
       if (stored === null || comparePositions(stored, this.#position) !== 0) return undefined;
 
-      const ids = deliveryIds(wanted);
-      const fold = this.#foldInto(writer.getStates(ids), wanted);
+      // The append's transaction holds the write lock: the checkpoint just
+      // read stays where it is until this commits.
+      const fold = this.#foldInto(writer.getStates(deliveryIds(wanted)), wanted);
       const last = wanted[wanted.length - 1]!.position;
-      if (!writer.commit({ ...fold.batch, checkpoint: last, expectedCheckpoint: stored })) {
-        return undefined;
-      }
+      writer.commit({ ...fold.batch, checkpoint: last });
       return () => this.#advance(last, fold.changes, wanted);
     };
   }
