@@ -317,9 +317,13 @@ export class SqliteEventStore implements EventStore {
       try {
         const done = this.#runHook(hook, appended);
         if (done) committed.push(done);
-      } catch {
-        // Undone by its savepoint. A projection hook's work is then done by
-        // its subscription, which reports what went wrong.
+      } catch (error) {
+        // Some failures (a full disk, an I/O error) roll back the whole
+        // transaction, not only the hook's savepoint: then the flush fails,
+        // and no other hook may write outside of it.
+        if (!this.database.inTransaction) throw error;
+        // Otherwise only the hook's work is undone. A projection hook's work
+        // is then done by its subscription, which reports what went wrong.
       }
     }
   }

@@ -1,7 +1,12 @@
 import { ServiceClosedError } from '../errors.js';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/event-store.js';
 import { matchesFilter } from '../eventstore/filter.js';
-import { comparePositions, formatPosition, type Position } from '../eventstore/position.js';
+import {
+  comparePositions,
+  formatPosition,
+  type Position,
+  parsePosition,
+} from '../eventstore/position.js';
 import type { CommitHook } from '../eventstore/sqlite.js';
 import type { Logger } from '../logger.js';
 import { RETENTION_STREAM, STREAM_PREFIX } from '../machines/events.js';
@@ -251,10 +256,17 @@ export class RecordsProjection {
     if (pending.length === 0) return;
     const last = pending[pending.length - 1]!.position;
 
-    let changes: StatusChange[] | undefined;
+    const start = from;
+    // The changes this batch makes, by position. Folded again (see below),
+    // a later fold's change replaces an earlier one's: it was folded from
+    // rows that hold everything before it. Those up to `start` were
+    // published already.
+    const found = new Map<string, StatusChange>();
     for (;;) {
       const fold = await this.#fold(target, pending);
-      changes ??= fold.changes;
+      for (const change of fold.changes) {
+        if (isAfter(change, start)) found.set(change.position, change);
+      }
       const written = await target.commit({
         ...fold.batch,
         checkpoint: last,
@@ -270,7 +282,7 @@ export class RecordsProjection {
       pending = await this.#eventsBetween(stored, last);
     }
     if (!live) return;
-    this.#advance(last, changes, events);
+    this.#advance(last, [...found.values()].sort(byPosition), events);
   }
 
   /** Marks `last` applied: releases who waits for it, and publishes the changes. */
@@ -386,6 +398,14 @@ function applyParking(
     parked.delete(key);
     unparked.add(key);
   }
+}
+
+function isAfter(change: StatusChange, start: Position | null): boolean {
+  return start === null || comparePositions(parsePosition(change.position)!, start) > 0;
+}
+
+function byPosition(a: StatusChange, b: StatusChange): number {
+  return comparePositions(parsePosition(a.position)!, parsePosition(b.position)!);
 }
 
 /** The messages whose streams the events are of. */

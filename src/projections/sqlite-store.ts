@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
+import { ConflictError } from '../errors.js';
 import type { Position } from '../eventstore/position.js';
 import { openDatabase } from '../eventstore/sqlite-database.js';
 import type { ParkedReceipt } from '../machines/parked-receipt.js';
@@ -52,7 +53,17 @@ class LiveTable implements SyncProjectionWriter {
     this.#db = db;
     db.exec(META);
     this.#generation = db.prepare(`SELECT live FROM projection_generations WHERE name = 'records'`);
-    this.#table = new RecordTable(db, this.liveGeneration());
+    this.#table = this.#openLive();
+  }
+
+  /**
+   * Opens the live generation's table. Reading which one it is and opening it
+   * (which creates it if missing) happen in one write transaction, so that a
+   * swap in another process cannot come between them and have this create
+   * again the table the swap has just dropped.
+   */
+  #openLive(): RecordTable {
+    return this.#db.transaction(() => new RecordTable(this.#db, this.liveGeneration())).immediate();
   }
 
   get generation(): number {
@@ -76,9 +87,8 @@ class LiveTable implements SyncProjectionWriter {
 
   /** Takes the live generation the database names; true if it moved. */
   followSwap(): boolean {
-    const generation = this.liveGeneration();
-    if (generation === this.#table.generation) return false;
-    this.#table = new RecordTable(this.#db, generation);
+    if (this.liveGeneration() === this.#table.generation) return false;
+    this.#table = this.#openLive();
     return true;
   }
 
@@ -191,17 +201,27 @@ export class SqliteProjectionStore implements ProjectionStore {
 
   async beginRebuild(): Promise<RebuildTarget> {
     this.#live.followSwap();
-    const generation = this.#live.generation + 1;
+    const base = this.#live.generation;
+    const generation = base + 1;
     RecordTable.drop(this.database, generation);
     const table = new RecordTable(this.database, generation, false);
+    // Both take the write lock first (IMMEDIATE): a transaction that read
+    // before writing would fail at once, not wait, when another process
+    // appends meanwhile.
+    const locked = (work: () => void) => this.database.transaction(work).immediate();
     return {
       readCheckpoint: async () => table.readCheckpoint(),
       getStates: async (ids) => table.getStates(ids),
       commit: async (batch) => table.commit(batch),
       swapIn: async () => {
         table.createIndexes();
-        this.database.transaction(() => {
+        locked(() => {
           const old = this.#live.liveGeneration();
+          if (old !== base) {
+            throw new ConflictError(
+              `another rebuild swapped in generation ${old} meanwhile; expected to replace ${base}`,
+            );
+          }
           this.database
             .prepare(
               `INSERT INTO projection_generations (name, live) VALUES ('records', ?)
@@ -209,10 +229,14 @@ export class SqliteProjectionStore implements ProjectionStore {
             )
             .run(generation);
           RecordTable.drop(this.database, old);
-        })();
+        });
         this.#live.use(table);
       },
-      abandon: async () => RecordTable.drop(this.database, generation),
+      abandon: async () =>
+        locked(() => {
+          if (this.#live.liveGeneration() !== generation)
+            RecordTable.drop(this.database, generation);
+        }),
     };
   }
 

@@ -107,10 +107,16 @@ export class MessageActors {
           command.now,
           metadata,
         );
-        this.#cache.set(messageId, {
-          state: decision.state,
-          revision: current.revision + decision.events.length,
-        });
+        const revision = current.revision + decision.events.length;
+        if (current === NO_STREAM && (await this.#movedOn(messageId, revision))) {
+          // The very same events were already the stream's first (a send
+          // recorded again in the same millisecond), and more came after
+          // them: the append was taken as done, but this decision was made
+          // without those. Decide again from the stream.
+          current = await this.#read(messageId);
+          continue;
+        }
+        this.#cache.set(messageId, { state: decision.state, revision });
         return { ...decision, position };
       } catch (error) {
         this.#cache.delete(messageId);
@@ -118,6 +124,15 @@ export class MessageActors {
         current = await this.#read(messageId);
       }
     }
+  }
+
+  /** Whether the stream holds events after `revision`. */
+  async #movedOn(messageId: string, revision: number): Promise<boolean> {
+    const after = await this.#events.readStream(streamIdOf(messageId), {
+      fromRevision: revision + 1,
+      maxCount: 1,
+    });
+    return after.length > 0;
   }
 
   /** Appends events decided at `revision`; throws WrongExpectedRevisionError if the stream moved on. */

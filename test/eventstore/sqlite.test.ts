@@ -67,6 +67,32 @@ describe('SQLite commit hooks', () => {
     await store.close();
   });
 
+  it('should fail the append, and keep out what every hook wrote, when a hook rolls back the whole transaction', async () => {
+    const { store, record, seen } = open();
+    // A trigger that rolls back everything stands in for a full disk or an I/O error.
+    store.database.exec(`CREATE TABLE boom (x);
+      CREATE TRIGGER boom_t BEFORE INSERT ON boom BEGIN SELECT RAISE(ROLLBACK, 'disk full'); END;`);
+    const boom = store.database.prepare('INSERT INTO boom VALUES (1)');
+    let armed = true;
+    store.addCommitHook(() => {
+      if (armed) boom.run();
+      return undefined;
+    });
+    store.addCommitHook((appended) => {
+      for (const e of appended) record.run(Number(e.position.commit), e.type);
+      return undefined;
+    });
+
+    await expect(store.append('s-1', [event('A')])).rejects.toThrow(/disk full/);
+    expect(seen()).toEqual([]);
+    expect(await store.readStream('s-1')).toEqual([]);
+
+    armed = false;
+    await store.append('s-1', [event('B')], { expectedRevision: 'no_stream' });
+    expect(seen()).toEqual([{ position: 1, type: 'B' }]);
+    await store.close();
+  });
+
   it('should run the after-commit work before the append resolves, and not after removal', async () => {
     const { store } = open();
     const steps: string[] = [];

@@ -59,6 +59,27 @@ describe('SQLite projection writes on another connection to its file', () => {
     await store.close();
   });
 
+  it('should refuse to swap in a rebuild when another one was swapped in meanwhile', async () => {
+    const file = join(dir, 'ledger.db');
+    const store = new SqliteProjectionStore({ filename: file });
+    const other = new SqliteProjectionStore({ filename: file });
+    await store.commit({ upserts: [state('m-1')], checkpoint: position(1) });
+
+    const mine = await store.beginRebuild();
+    const theirs = await other.beginRebuild();
+    await theirs.commit({ upserts: [state('m-1'), state('m-2')], checkpoint: position(2) });
+    await theirs.swapIn();
+
+    await expect(mine.swapIn()).rejects.toMatchObject({ code: 'CONFLICT' });
+    await mine.abandon();
+    // Both built the same generation: the abandoned one must not drop the live copy.
+    expect((await store.get('m-2'))?.messageId).toBe('m-2');
+    expect(await store.readCheckpoint()).toEqual(position(2));
+
+    await other.close();
+    await store.close();
+  });
+
   it('should give no writer for a connection to another file', async () => {
     const store = new SqliteProjectionStore({ filename: join(dir, 'a.db') });
     const other = new Database(join(dir, 'b.db'));

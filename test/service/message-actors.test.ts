@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { SqliteEventStore } from '../../src/eventstore/sqlite.js';
+import type { SendToRecord } from '../../src/machines/commands.js';
+import { resolvePolling } from '../../src/service/config.js';
+import { MessageActors } from '../../src/service/message-actor.js';
+
+const policy = resolvePolling({});
+const send: SendToRecord = {
+  messageId: 'm-1',
+  providerId: 'solapi',
+  providerMessageId: 'p-1',
+  type: 'SMS',
+  to: '01012345678',
+  requestedAt: 1_000,
+};
+const record = { type: 'send.record', now: 5_000, policy, send } as const;
+
+describe('message actors deciding a send as new', () => {
+  it('should decide again from the stream when the same send was its first event and more followed', async () => {
+    const store = new SqliteEventStore();
+    const first = new MessageActors(store);
+    await first.execute('m-1', record, {}, first.loadExpectingNew('m-1'));
+    await store.append('delivery-m-1', [{ id: randomUUID(), type: 'SomethingLater', data: {} }], {
+      expectedRevision: 0,
+    });
+
+    // Another process, or this one after a restart: nothing cached, the same
+    // send again in the same millisecond, so with the very same event ids.
+    const again = new MessageActors(store);
+    const outcome = await again.execute('m-1', record, {}, again.loadExpectingNew('m-1'));
+
+    expect(outcome.events).toEqual([]);
+    expect((await again.load('m-1')).revision).toBe(1);
+    expect((await store.readStream('delivery-m-1')).map((e) => e.type)).toEqual([
+      'SendRecorded',
+      'SomethingLater',
+    ]);
+    await store.close();
+  });
+
+  it('should keep the state and revision of a send that was new', async () => {
+    const store = new SqliteEventStore();
+    const actors = new MessageActors(store);
+
+    const outcome = await actors.execute('m-1', record, {}, actors.loadExpectingNew('m-1'));
+
+    expect(outcome.events.map((e) => e.type)).toEqual(['SendRecorded']);
+    expect(await actors.load('m-1')).toMatchObject({ revision: 0, state: { status: 'SENT' } });
+    await store.close();
+  });
+});
