@@ -352,6 +352,11 @@ export class RecordsProjection {
           { err: error, messageId, type: event.type },
           'event does not fit the record; skipped',
         );
+        // Another process may have written the row past this event already:
+        // the change the event made is still this batch's to publish.
+        const written = states.get(messageId);
+        const change = written && statusChangeOf(event, recorded, written);
+        if (change) changes.push(change);
         continue;
       }
       states.set(messageId, state);
