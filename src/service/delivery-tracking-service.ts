@@ -262,7 +262,6 @@ export class DeliveryTrackingService {
         send.messageId,
         { type: 'send.record', now: this.#now(), policy: this.#polling, send },
         { causationId: `send:${send.messageId}` },
-        this.#actors.loadExpectingNew(send.messageId),
       );
       if (outcome.events.length === 0) refuseDifferentResend(send, outcome.state);
       await this.#settle(outcome);

@@ -28,8 +28,6 @@ export interface CommandMetadata {
 
 const MAX_CONFLICTS = 20;
 
-const NO_STREAM: LoadedMessage = { state: undefined, revision: -1 };
-
 /**
  * Runs commands against one message at a time: rebuilds the message from its
  * stream, lets the delivery machine decide, and appends the events at the
@@ -58,16 +56,6 @@ export class MessageActors {
    */
   async load(messageId: string): Promise<LoadedMessage> {
     return this.#cache.get(messageId) ?? this.#read(messageId);
-  }
-
-  /**
-   * The message as last seen here, or else as if it had no stream yet: for a
-   * command that almost always starts a stream (a send recorded), this saves
-   * the read. If the stream does exist, the append at "no stream" fails on
-   * its expected revision and the message is read and decided again.
-   */
-  loadExpectingNew(messageId: string): LoadedMessage {
-    return this.#cache.get(messageId) ?? NO_STREAM;
   }
 
   async #read(messageId: string): Promise<LoadedMessage> {
@@ -107,16 +95,10 @@ export class MessageActors {
           command.now,
           metadata,
         );
-        const revision = current.revision + decision.events.length;
-        if (current === NO_STREAM && (await this.#movedOn(messageId, revision))) {
-          // The very same events were already the stream's first (a send
-          // recorded again in the same millisecond), and more came after
-          // them: the append was taken as done, but this decision was made
-          // without those. Decide again from the stream.
-          current = await this.#read(messageId);
-          continue;
-        }
-        this.#cache.set(messageId, { state: decision.state, revision });
+        this.#cache.set(messageId, {
+          state: decision.state,
+          revision: current.revision + decision.events.length,
+        });
         return { ...decision, position };
       } catch (error) {
         this.#cache.delete(messageId);
@@ -124,15 +106,6 @@ export class MessageActors {
         current = await this.#read(messageId);
       }
     }
-  }
-
-  /** Whether the stream holds events after `revision`. */
-  async #movedOn(messageId: string, revision: number): Promise<boolean> {
-    const after = await this.#events.readStream(streamIdOf(messageId), {
-      fromRevision: revision + 1,
-      maxCount: 1,
-    });
-    return after.length > 0;
   }
 
   /** Appends events decided at `revision`; throws WrongExpectedRevisionError if the stream moved on. */

@@ -16,11 +16,11 @@ const send: SendToRecord = {
 };
 const record = { type: 'send.record', now: 5_000, policy, send } as const;
 
-describe('message actors deciding a send as new', () => {
-  it('should decide again from the stream when the same send was its first event and more followed', async () => {
+describe('message actors recording a send', () => {
+  it('should record nothing when the same send was its first event and more followed', async () => {
     const store = new SqliteEventStore();
     const first = new MessageActors(store);
-    await first.execute('m-1', record, {}, first.loadExpectingNew('m-1'));
+    await first.execute('m-1', record);
     await store.append('delivery-m-1', [{ id: randomUUID(), type: 'SomethingLater', data: {} }], {
       expectedRevision: 0,
     });
@@ -28,7 +28,7 @@ describe('message actors deciding a send as new', () => {
     // Another process, or this one after a restart: nothing cached, the same
     // send again in the same millisecond, so with the very same event ids.
     const again = new MessageActors(store);
-    const outcome = await again.execute('m-1', record, {}, again.loadExpectingNew('m-1'));
+    const outcome = await again.execute('m-1', record);
 
     expect(outcome.events).toEqual([]);
     expect((await again.load('m-1')).revision).toBe(1);
@@ -43,7 +43,7 @@ describe('message actors deciding a send as new', () => {
     const store = new SqliteEventStore();
     const actors = new MessageActors(store);
 
-    const outcome = await actors.execute('m-1', record, {}, actors.loadExpectingNew('m-1'));
+    const outcome = await actors.execute('m-1', record);
 
     expect(outcome.events.map((e) => e.type)).toEqual(['SendRecorded']);
     expect(await actors.load('m-1')).toMatchObject({ revision: 0, state: { status: 'SENT' } });
