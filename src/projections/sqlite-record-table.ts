@@ -132,12 +132,14 @@ export class RecordTable {
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
       unpark: db.prepare(`DELETE FROM ${p} WHERE receipt_key = ?`),
+      // Without ORDER BY: sorting in SQL opens a temporary b-tree even for
+      // no rows, the usual answer; the few rows found are sorted here.
       findParkedByKey: db
         .prepare(
-          `SELECT receipt FROM ${p} WHERE provider_id = ? AND provider_message_key = ?
-           ORDER BY log_order, receipt_key`,
+          `SELECT log_order, receipt_key, receipt FROM ${p}
+           WHERE provider_id = ? AND provider_message_key = ?`,
         )
-        .pluck(),
+        .raw(true),
       findParked: db
         .prepare(
           `SELECT receipt FROM ${p} WHERE provider_id = ?
@@ -254,12 +256,17 @@ export class RecordTable {
   }
 
   findParked(providerId: string, keys: readonly string[]): ParkedReceipt[] {
-    const rows = (
-      keys.length === 1
-        ? this.#statements.findParkedByKey.all(providerId, keys[0])
-        : this.#statements.findParked.all(providerId, JSON.stringify(keys))
-    ) as string[];
-    return rows.map((text) => JSON.parse(text));
+    if (keys.length !== 1) {
+      const rows = this.#statements.findParked.all(providerId, JSON.stringify(keys)) as string[];
+      return rows.map((text) => JSON.parse(text));
+    }
+    const rows = this.#statements.findParkedByKey.all(providerId, keys[0]) as Array<
+      [logOrder: number | bigint, receiptKey: string, receipt: string]
+    >;
+    if (rows.length > 1) {
+      rows.sort(([a, keyA], [b, keyB]) => (a !== b ? (a < b ? -1 : 1) : keyA < keyB ? -1 : 1));
+    }
+    return rows.map(([, , text]) => JSON.parse(text));
   }
 
   listParked(options: { limit: number; offset?: number; providerId?: string }): ParkedReceipt[] {
