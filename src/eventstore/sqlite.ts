@@ -108,7 +108,6 @@ export class SqliteEventStore implements EventStore {
 
   readonly #statements;
   readonly #filteredReads = new Map<number, Database.Statement>();
-  readonly #appendOne: Database.Transaction<(item: PendingAppend) => AppendResult>;
   readonly #flushBatch: Database.Transaction<
     (
       items: PendingAppend[],
@@ -165,16 +164,14 @@ export class SqliteEventStore implements EventStore {
       deleteStream: db.prepare('DELETE FROM events WHERE stream_id = ?'),
     };
 
-    this.#appendOne = db.transaction((item: PendingAppend) => this.#write(item));
     this.#flushBatch = db.transaction((items: PendingAppend[], committed: Array<() => void>) => {
       const results = new Map<PendingAppend, AppendResult | Error>();
-      // Among others, each append runs in a nested transaction (a savepoint),
-      // so that a failed one leaves no trace. Alone, it needs none: a
-      // conflict throws before anything is written.
-      const write = items.length === 1 ? this.#write.bind(this) : this.#appendOne;
+      // An append that loses on its expected revision throws before it
+      // writes anything, so it needs no savepoint of its own; any other
+      // failure undoes the whole flush, and every append in it is refused.
       for (const item of items) {
         try {
-          results.set(item, write(item));
+          results.set(item, this.#write(item));
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           results.set(item, error);
@@ -377,7 +374,7 @@ export class SqliteEventStore implements EventStore {
         }),
       );
     }
-    // Kept only once the append's savepoint holds: a conflict throws before this.
+    // Kept only once every event of the append is written: a conflict throws before this.
     this.#appended.push(...written);
     const last = written[written.length - 1]!;
     return { nextRevision: last.revision, position: last.position };
