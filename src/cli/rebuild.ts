@@ -30,8 +30,8 @@ export function addRebuildCommand(program: Command): void {
 }
 
 export interface RebuildCommandOptions extends StoreOptions {
-  /** Rows held in memory before they are written. @defaultValue 50000 */
-  bufferRows?: number;
+  /** Rows held in memory before they are written (the option's default: 50000). */
+  bufferRows: number;
 }
 
 /**
@@ -46,7 +46,7 @@ export function rebuild(options: RebuildCommandOptions): Promise<void> {
     try {
       result = await service.rebuildProjections({
         onProgress: (progress) => bar.update(progress.applied, progress.total),
-        ...(options.bufferRows !== undefined && { bufferRows: options.bufferRows }),
+        bufferRows: options.bufferRows,
       });
     } finally {
       bar.stop();

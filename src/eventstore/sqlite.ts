@@ -59,15 +59,11 @@ interface PendingAppend {
   readonly reject: (error: unknown) => void;
 }
 
-interface EventRow {
+/** The columns `#sameEventsAt` reads of each event it compares. */
+interface EventIdRow {
   position: number;
-  stream_id: string;
   revision: number;
   event_id: string;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: number;
 }
 
 /** The columns of an event, in the order of EventTuple. */
@@ -362,16 +358,16 @@ export class SqliteEventStore implements EventStore {
         now,
       );
       written.push(
-        toRecorded({
-          position: Number(info.lastInsertRowid),
-          stream_id: streamId,
+        fromTuple([
+          Number(info.lastInsertRowid),
+          streamId,
           revision,
-          event_id: event.id,
-          type: event.type,
-          data: event.data,
-          metadata: event.metadata,
-          recorded_at: now,
-        }),
+          event.id,
+          event.type,
+          event.data,
+          event.metadata,
+          now,
+        ]),
       );
     }
     // Kept only once every event of the append is written: a conflict throws before this.
@@ -387,10 +383,7 @@ export class SqliteEventStore implements EventStore {
   ): AppendResult | undefined {
     const start = expected === 'no_stream' ? 0 : typeof expected === 'number' ? expected + 1 : -1;
     if (start < 0) return undefined;
-    const rows = this.#statements.idsFrom.all(streamId, start, events.length) as Pick<
-      EventRow,
-      'event_id' | 'revision' | 'position'
-    >[];
+    const rows = this.#statements.idsFrom.all(streamId, start, events.length) as EventIdRow[];
     if (rows.length !== events.length || rows.some((row, i) => row.event_id !== events[i]!.id)) {
       return undefined;
     }
@@ -448,7 +441,10 @@ function prefixArgs(prefixes: readonly string[]): Array<number | string> {
   return prefixes.flatMap((prefix) => [prefix.length, prefix]);
 }
 
-/** A row read in array form (see COLUMNS), which better-sqlite3 builds faster than an object. */
+/**
+ * An event row in array form (see COLUMNS): better-sqlite3 builds arrays
+ * faster than objects, and an append builds its events from the same shape.
+ */
 type EventTuple = [
   position: number,
   streamId: string,
@@ -470,19 +466,6 @@ function fromTuple(row: EventTuple): RecordedEvent {
     data: JSON.parse(row[5]),
     metadata: JSON.parse(row[6]),
     recordedAt: new Date(row[7]),
-  };
-}
-
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    id: row.event_id,
-    streamId: row.stream_id,
-    type: row.type,
-    revision: row.revision,
-    position: position(row.position),
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-    recordedAt: new Date(row.recorded_at),
   };
 }
 

@@ -434,7 +434,6 @@ export class DeliveryTrackingService {
     );
   }
 
-  /** Builds every projection again from position zero and swaps it in. */
   /**
    * Builds the projections again from the first event into a new copy, and
    * swaps it in; reads use the old copy until then. Takes a progress callback,
@@ -495,7 +494,6 @@ function defaultProjectionStore(events: EventStore): ProjectionStore {
 const EVENT_STORE_METHODS = ['append', 'readStream', 'readAll', 'subscribeToAll', 'close'] as const;
 const PROJECTION_STORE_METHODS = ['get', 'commit', 'listDue', 'list', 'beginRebuild'] as const;
 
-/** Stores given in the configuration must at least look like the ports they stand for. */
 /**
  * With the SQLite event store and the SQLite projection in the same file,
  * the projection commits in the transactions that append its events when it
@@ -514,6 +512,7 @@ function inlineProjection(
   return writer ? events.addCommitHook(projection.inline(writer)) : () => {};
 }
 
+/** Stores given in the configuration must at least look like the ports they stand for. */
 function checkStores(config: DeliveryTrackingServiceConfig): void {
   const ports = [
     ['eventStore', config.eventStore, EVENT_STORE_METHODS],
