@@ -24,6 +24,8 @@ interface CheckResult {
   readonly position: Position | null;
 }
 
+const NOTHING_RECORDED: CheckResult = { changed: false, position: null };
+
 /**
  * Polls providers: takes a batch of due messages from the projection's index,
  * checks them a few at a time, and waits until their events are projected.
@@ -43,33 +45,53 @@ export class Poller {
     const summary: RunSummary = { checked: 0, changed: 0, failed: 0 };
     let reached: Position | null = null;
     let next = 0;
-    const worker = async () => {
-      while (next < due.length && !closing.aborted) {
-        const messageId = due[next++]!;
-        try {
-          const result = await this.#check(messageId);
+    const recordings: Promise<void>[] = [];
+    const settle = (messageId: string, recorded: Promise<CheckResult>) =>
+      recorded.then(
+        (result) => {
           summary.checked++;
           if (result.changed) summary.changed++;
           reached = maxPosition(reached, result.position);
-        } catch (error) {
+        },
+        (error) => {
           summary.failed++;
           log.error({ err: error, messageId }, 'check failed');
-        }
+        },
+      );
+    // A worker waits for the provider's answer, so that `concurrency` bounds
+    // the questions in flight, but not for the answer to be recorded: the
+    // answers of a batch are then written in few transactions, not one each.
+    const worker = async () => {
+      while (next < due.length && !closing.aborted) {
+        const messageId = due[next++]!;
+        const asked = this.#check(messageId);
+        recordings.push(
+          settle(
+            messageId,
+            asked.then((check) => check.recorded),
+          ),
+        );
+        await asked.catch(() => undefined);
       }
     };
     await Promise.all(Array.from({ length: Math.min(polling.concurrency, due.length) }, worker));
+    await Promise.all(recordings);
 
     if (reached !== null) await this.#ctx.projection.waitFor(reached);
     if (due.length > 0) log.debug({ ...summary }, 'polling run done');
     return summary;
   }
 
-  /** One check of one message: decide, ask the provider if the machine says so, record. */
-  async #check(messageId: string): Promise<CheckResult> {
+  /**
+   * One check of one message: decide, ask the provider if the machine says
+   * so, record. Resolves once the provider has answered; `recorded` settles
+   * once the answer is appended.
+   */
+  async #check(messageId: string): Promise<{ recorded: Promise<CheckResult> }> {
     const { actors, providers, polling, now } = this.#ctx;
     const loaded = await actors.load(messageId);
     const before = loaded.state;
-    if (!before) return { changed: false, position: null };
+    if (!before) return { recorded: Promise.resolve(NOTHING_RECORDED) };
     const provider = providers.get(before.providerId);
     const availability: ProviderAvailability = !provider
       ? 'missing'
@@ -84,7 +106,7 @@ export class Poller {
       metadata,
       loaded,
     );
-    if (!due.awaitingProvider) return this.#done(before, due);
+    if (!due.awaitingProvider) return { recorded: this.#done(before, due) };
 
     const answer = await askProvider(
       provider!,
@@ -95,14 +117,15 @@ export class Poller {
     // A query that failed while closing was most likely cut short by close():
     // it says nothing about the message, which stays due. An answer is kept.
     if (this.#ctx.closing.aborted && answer.kind === 'failed') {
-      return { changed: false, position: null };
+      return { recorded: Promise.resolve(NOTHING_RECORDED) };
     }
     const at = now();
     const command: DeliveryCommand =
       answer.kind === 'answered'
         ? { type: 'check.answered', now: at, policy: polling, observation: answer.observation }
         : { type: 'check.failed', now: at, policy: polling, error: answer.error };
-    return this.#done(before, await actors.execute(messageId, command, metadata, loaded));
+    const recorded = actors.execute(messageId, command, metadata, loaded);
+    return { recorded: recorded.then((outcome) => this.#done(before, outcome)) };
   }
 
   async #done(before: DeliveryState, outcome: Outcome): Promise<CheckResult> {
