@@ -167,24 +167,26 @@ const STATE_VALUE: Record<DeliveryStatus, Record<string, string>> = {
 
 type DeliverySnapshot = ReturnType<typeof deliveryMachine.resolveState>;
 
-// Snapshots are immutable: one per state object serves every decision made
-// from that state (a due check and then its answer, say).
-const snapshots = new WeakMap<DeliveryState, DeliverySnapshot>();
 const untracked = deliveryMachine.resolveState({
   value: 'untracked',
   context: { state: undefined },
 });
 
-/** The machine snapshot for a message's state, without replaying its events through the machine. */
+// What xstate resolves from a state value (the active nodes, their tags) is
+// the same for every message with the same status; only the context differs.
+const byStatus = Object.fromEntries(
+  Object.entries(STATE_VALUE).map(([status, value]) => [
+    status,
+    deliveryMachine.resolveState({ value, context: { state: undefined } }),
+  ]),
+) as Record<DeliveryStatus, DeliverySnapshot>;
+
+/**
+ * The machine snapshot for a message's state, without replaying its events
+ * through the machine: the snapshot resolved once for its status, with the
+ * state as context. Snapshots are immutable, so the rest is shared.
+ */
 export function snapshotOf(state: DeliveryState | undefined): DeliverySnapshot {
   if (state === undefined) return untracked;
-  let snapshot = snapshots.get(state);
-  if (snapshot === undefined) {
-    snapshot = deliveryMachine.resolveState({
-      value: STATE_VALUE[state.status],
-      context: { state },
-    });
-    snapshots.set(state, snapshot);
-  }
-  return snapshot;
+  return { ...byStatus[state.status], context: { state } };
 }
