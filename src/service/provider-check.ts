@@ -15,25 +15,12 @@ export type ProviderAnswer =
  * provider does (answers, fails, throws, hangs, returns nonsense) ends as an
  * answer for this message alone.
  */
-export async function askProvider(
+export function askProvider(
   provider: Provider,
   state: DeliveryState,
   timeoutMs: number,
   closing: AbortSignal,
 ): Promise<ProviderAnswer> {
-  const controller = new AbortController();
-  const onClose = () => controller.abort(closing.reason);
-  closing.addEventListener('abort', onClose, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<ProviderAnswer>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort(new Error('timed out'));
-      resolve(
-        failed('NETWORK_TIMEOUT', `no answer from provider ${provider.id} within ${timeoutMs} ms`),
-      );
-    }, timeoutMs);
-  });
-
   const query = {
     providerMessageId: state.providerMessageId,
     type: state.type,
@@ -41,24 +28,47 @@ export async function askProvider(
     requestedAt: new Date(state.requestedAt),
     ...(state.scheduledAt !== undefined && { scheduledAt: new Date(state.scheduledAt) }),
   };
-  const asked = (async (): Promise<ProviderAnswer> => {
-    try {
-      const result = await provider.getDeliveryStatus!(query, { signal: controller.signal });
-      return readResult(result, provider.id);
-    } catch (error) {
-      return failed(
-        'PROVIDER_ERROR',
-        `provider ${provider.id} threw: ${(error as Error)?.message ?? error}`,
+  const controller = new AbortController();
+  return new Promise<ProviderAnswer>((resolve) => {
+    let answered = false;
+    const onClose = () => controller.abort(closing.reason);
+    const answer = (result: ProviderAnswer) => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(timer);
+      closing.removeEventListener('abort', onClose);
+      resolve(result);
+    };
+    const threw = (error: unknown) =>
+      answer(
+        failed(
+          'PROVIDER_ERROR',
+          `provider ${provider.id} threw: ${(error as Error)?.message ?? error}`,
+        ),
       );
+    closing.addEventListener('abort', onClose, { once: true });
+    const timer = setTimeout(() => {
+      controller.abort(new Error('timed out'));
+      answer(
+        failed('NETWORK_TIMEOUT', `no answer from provider ${provider.id} within ${timeoutMs} ms`),
+      );
+    }, timeoutMs);
+    const read = (result: unknown) => {
+      try {
+        answer(readResult(result, provider.id));
+      } catch (error) {
+        threw(error);
+      }
+    };
+    try {
+      Promise.resolve(provider.getDeliveryStatus!(query, { signal: controller.signal })).then(
+        read,
+        threw,
+      );
+    } catch (error) {
+      threw(error);
     }
-  })();
-
-  try {
-    return await Promise.race([asked, deadline]);
-  } finally {
-    clearTimeout(timer);
-    closing.removeEventListener('abort', onClose);
-  }
+  });
 }
 
 function failed(code: string, message: string): ProviderAnswer {
