@@ -102,6 +102,13 @@ export interface EventStore {
   /** Reads a stream forwards; an empty array when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
 
+  /**
+   * Reads several whole streams at once, where the store can do that in one
+   * round trip; the result has every id asked for, with an empty array for a
+   * stream that does not exist. Stores without it are read stream by stream.
+   */
+  readStreams?(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
+
   /** Reads the global log forwards, one page. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
 

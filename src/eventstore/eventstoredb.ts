@@ -76,6 +76,9 @@ export interface EventStoreDbEventStoreOptions {
   readonly hideDeletedStreams?: boolean;
 }
 
+/** How many streams `readStreams` reads at once. */
+const READ_STREAMS_AT_ONCE = 32;
+
 /**
  * The event store on EventStoreDB, through `@eventstore/db-client` 6 over gRPC.
  * Subscriptions and filtered reads of `$all` wait for the server's `caughtUp`
@@ -167,6 +170,20 @@ export class EventStoreDbEventStore implements EventStore {
         throw error;
       }
     });
+  }
+
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const found = new Map<string, RecordedEvent[]>();
+    // One read each, a few dozen at a time over the client's one connection.
+    const ids = [...new Set(streamIds)];
+    for (let start = 0; start < ids.length; start += READ_STREAMS_AT_ONCE) {
+      const chunk = ids.slice(start, start + READ_STREAMS_AT_ONCE);
+      const read = await Promise.all(
+        chunk.map(async (id) => [id, await this.readStream(id)] as const),
+      );
+      for (const [id, events] of read) found.set(id, events);
+    }
+    return found;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

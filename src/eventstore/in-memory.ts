@@ -93,6 +93,10 @@ export class InMemoryEventStore implements EventStore {
     return stream.slice(from, from + count);
   }
 
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    return new Map(streamIds.map((id) => [id, [...(this.#streams.get(id) ?? [])]]));
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     return this.#readPage(options.after ?? null, options.maxCount ?? 1000, options.filter).events;
   }

@@ -153,6 +153,13 @@ export class SqliteEventStore implements EventStore {
          ORDER BY revision LIMIT ?`,
         )
         .raw(true),
+      // In index order, so that one read of many streams walks the index once.
+      readStreams: db
+        .prepare(
+          `SELECT ${COLUMNS} FROM events
+           WHERE stream_id IN (SELECT value FROM json_each(?)) ORDER BY stream_id, revision`,
+        )
+        .raw(true),
       readAll: db
         .prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
         .raw(true),
@@ -219,6 +226,14 @@ export class SqliteEventStore implements EventStore {
         : this.#statements.readStreamPart.all(streamId, from, options.maxCount)
     ) as EventTuple[];
     return rows.map(fromTuple);
+  }
+
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const found = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
+    if (streamIds.length === 0) return found;
+    const rows = this.#statements.readStreams.all(JSON.stringify(streamIds)) as EventTuple[];
+    for (const row of rows) found.get(row[1])!.push(fromTuple(row));
+    return found;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -58,8 +58,26 @@ export class MessageActors {
     return this.#cache.get(messageId) ?? this.#read(messageId);
   }
 
+  /**
+   * Reads the streams of the messages not cached in one go, where the event
+   * store can, so that the commands about to be run on them need no read of
+   * their own. Only as many as the cache holds are kept.
+   */
+  async prefetch(messageIds: readonly string[]): Promise<void> {
+    if (!this.#events.readStreams || this.#cache.capacity === 0) return;
+    const missing = messageIds.filter((id) => !this.#cache.has(id)).slice(0, this.#cache.capacity);
+    if (missing.length === 0) return;
+    const streams = await this.#events.readStreams(missing.map(streamIdOf));
+    for (const messageId of missing)
+      this.#fold(messageId, streams.get(streamIdOf(messageId)) ?? []);
+  }
+
   async #read(messageId: string): Promise<LoadedMessage> {
-    const recorded = await this.#events.readStream(streamIdOf(messageId));
+    return this.#fold(messageId, await this.#events.readStream(streamIdOf(messageId)));
+  }
+
+  /** The message as its events leave it, cached if it exists. */
+  #fold(messageId: string, recorded: readonly RecordedEvent[]): LoadedMessage {
     let state: DeliveryState | undefined;
     for (const event of recorded) {
       const domain = toDeliveryEvent(event);
@@ -147,11 +165,15 @@ export class MessageActors {
 
 /** A bounded map that forgets the least recently used message first. */
 class StateCache {
-  readonly #capacity: number;
+  readonly capacity: number;
   readonly #entries = new Map<string, LoadedMessage>();
 
   constructor(capacity: number) {
-    this.#capacity = capacity;
+    this.capacity = capacity;
+  }
+
+  has(messageId: string): boolean {
+    return this.#entries.has(messageId);
   }
 
   get(messageId: string): LoadedMessage | undefined {
@@ -164,10 +186,10 @@ class StateCache {
   }
 
   set(messageId: string, entry: LoadedMessage): void {
-    if (this.#capacity <= 0) return;
+    if (this.capacity <= 0) return;
     this.#entries.delete(messageId);
     this.#entries.set(messageId, entry);
-    if (this.#entries.size > this.#capacity) {
+    if (this.#entries.size > this.capacity) {
       this.#entries.delete(this.#entries.keys().next().value!);
     }
   }

@@ -43,6 +43,8 @@ export class Poller {
     const { projections, polling, shard, closing, log } = this.#ctx;
     const due = await projections.listDue(this.#ctx.now(), polling.batchSize, shard);
     const summary: RunSummary = { checked: 0, changed: 0, failed: 0 };
+    // The batch's streams in one read rather than one read a check.
+    await this.#ctx.actors.prefetch(due);
     let reached: Position | null = null;
     let next = 0;
     const recordings: Promise<void>[] = [];

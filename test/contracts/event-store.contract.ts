@@ -165,6 +165,27 @@ export function describeEventStoreContract(
         expect(await store.readStream(`${prefix}-none`)).toEqual([]);
       });
 
+      it('should read several streams at once, each in order, a missing one as empty', async () => {
+        if (!store.readStreams) return;
+        await store.append(`${prefix}-s2`, [event('A'), event('B')]);
+        await store.append(`${prefix}-s1`, [event('C')]);
+        await store.append(`${prefix}-s2`, [event('D')]);
+
+        const read = await store.readStreams([`${prefix}-s2`, `${prefix}-none`, `${prefix}-s1`]);
+
+        expect([...read.keys()].sort()).toEqual(
+          [`${prefix}-none`, `${prefix}-s1`, `${prefix}-s2`].sort(),
+        );
+        expect(read.get(`${prefix}-s2`)!.map((e) => [e.type, e.revision])).toEqual([
+          ['A', 0],
+          ['B', 1],
+          ['D', 2],
+        ]);
+        expect(read.get(`${prefix}-s1`)).toEqual(await store.readStream(`${prefix}-s1`));
+        expect(read.get(`${prefix}-none`)).toEqual([]);
+        expect(await store.readStreams([])).toEqual(new Map());
+      });
+
       it('should read the global log after a position, filtered by stream prefix', async () => {
         await store.append(`${prefix}-i1`, [event('A')]);
         await store.append(`other-${prefix}`, [event('X')]);
@@ -253,6 +274,8 @@ export function describeEventStoreContract(
 
         expect(await store.readStream(`${prefix}-n`)).toEqual([]);
         expect(await store.readStream(`${prefix}-o`)).toHaveLength(1);
+        const both = await store.readStreams?.([`${prefix}-n`, `${prefix}-o`]);
+        if (both) expect([...both.values()].map((events) => events.length)).toEqual([0, 1]);
         const all = await store.readAll({ filter: { streamPrefixes: [prefix] } });
         expect(all.map((e) => e.type)).toEqual(['B']);
       });

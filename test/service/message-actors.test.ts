@@ -50,3 +50,52 @@ describe('message actors recording a send', () => {
     await store.close();
   });
 });
+
+describe('message actors prefetching streams', () => {
+  /** Messages recorded by one set of actors, read back by another with nothing cached. */
+  async function recorded(ids: string[]) {
+    const store = new SqliteEventStore();
+    const writer = new MessageActors(store);
+    for (const messageId of ids) {
+      await writer.execute(messageId, { ...record, send: { ...send, messageId } });
+    }
+    let reads = 0;
+    const readStream = store.readStream.bind(store);
+    store.readStream = (...args) => {
+      reads++;
+      return readStream(...args);
+    };
+    return { store, reads: () => reads };
+  }
+
+  it('should load prefetched messages without reading their streams one by one', async () => {
+    const { store, reads } = await recorded(['m-1', 'm-2', 'm-3']);
+    const actors = new MessageActors(store);
+
+    await actors.prefetch(['m-1', 'm-2', 'm-3', 'm-none']);
+    const loaded = await Promise.all(['m-1', 'm-2', 'm-3'].map((id) => actors.load(id)));
+
+    expect(loaded.map((m) => [m.state?.messageId, m.revision])).toEqual([
+      ['m-1', 0],
+      ['m-2', 0],
+      ['m-3', 0],
+    ]);
+    expect(reads()).toBe(0);
+    expect(await actors.load('m-none')).toEqual({ state: undefined, revision: -1 });
+    expect(reads()).toBe(1);
+    await store.close();
+  });
+
+  it('should keep no more than the cache holds, and read the rest when asked', async () => {
+    const { store, reads } = await recorded(['m-1', 'm-2', 'm-3']);
+    const actors = new MessageActors(store, 2);
+
+    await actors.prefetch(['m-1', 'm-2', 'm-3']);
+    await actors.load('m-1');
+    await actors.load('m-2');
+    expect(reads()).toBe(0);
+    expect((await actors.load('m-3')).state?.messageId).toBe('m-3');
+    expect(reads()).toBe(1);
+    await store.close();
+  });
+});
