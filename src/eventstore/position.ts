@@ -8,8 +8,9 @@ export interface Position {
   readonly prepare: bigint;
 }
 
-export function position(commit: bigint | number, prepare: bigint | number = commit): Position {
-  return { commit: BigInt(commit), prepare: BigInt(prepare) };
+export function position(commit: bigint | number, prepare?: bigint | number): Position {
+  const at = BigInt(commit);
+  return { commit: at, prepare: prepare === undefined ? at : BigInt(prepare) };
 }
 
 /** Negative when `a` comes before `b`, zero when equal, positive after. */

@@ -263,7 +263,7 @@ export class RecordsProjection {
     // published already.
     const found = new Map<string, StatusChange>();
     for (;;) {
-      const fold = await this.#fold(target, pending);
+      const fold = await this.#fold(target, pending, live);
       for (const change of fold.changes) {
         if (isAfter(change, start)) found.set(change.position, change);
       }
@@ -310,12 +310,20 @@ export class RecordsProjection {
   }
 
   /** Folds events into the rows they touch, from the rows the target holds. */
-  async #fold(target: ProjectionWriter, events: readonly RecordedEvent[]) {
-    return this.#foldInto(await target.getStates(deliveryIds(events)), events);
+  async #fold(target: ProjectionWriter, events: readonly RecordedEvent[], withChanges: boolean) {
+    return this.#foldInto(await target.getStates(deliveryIds(events)), events, withChanges);
   }
 
-  /** Folds events into the rows they touch, `states` holding those rows as they are. */
-  #foldInto(states: Map<string, DeliveryState>, events: readonly RecordedEvent[]) {
+  /**
+   * Folds events into the rows they touch, `states` holding those rows as
+   * they are; with the status changes they make when `withChanges` (a
+   * rebuild publishes none).
+   */
+  #foldInto(
+    states: Map<string, DeliveryState>,
+    events: readonly RecordedEvent[],
+    withChanges = true,
+  ) {
     const touched = new Map<string, DeliveryState>();
     const changes: StatusChange[] = [];
     const parked = new Map<string, ParkedReceipt>();
@@ -355,14 +363,14 @@ export class RecordsProjection {
         // Another process may have written the row past this event already:
         // the change the event made is still this batch's to publish.
         const written = states.get(messageId);
-        const change = written && statusChangeOf(event, recorded, written);
+        const change = withChanges && written && statusChangeOf(event, recorded, written);
         if (change) changes.push(change);
         continue;
       }
       states.set(messageId, state);
       touched.set(messageId, state);
       forgotten.delete(messageId);
-      const change = statusChangeOf(event, recorded, state);
+      const change = withChanges && statusChangeOf(event, recorded, state);
       if (change) changes.push(change);
     }
 
