@@ -43,8 +43,11 @@ export class Poller {
     const { projections, polling, shard, closing, log } = this.#ctx;
     const due = await projections.listDue(this.#ctx.now(), polling.batchSize, shard);
     const summary: RunSummary = { checked: 0, changed: 0, failed: 0 };
-    // The batch's streams in one read rather than one read a check.
-    await this.#ctx.actors.prefetch(due);
+    // The batch's streams in one read rather than one read a check. Only a
+    // shortcut: if it fails, each check reads its own stream, and fails alone.
+    await this.#ctx.actors.prefetch(due).catch((error) => {
+      log.warn({ err: error }, 'reading the due messages at once failed; reading one by one');
+    });
     let reached: Position | null = null;
     let next = 0;
     const recordings: Promise<void>[] = [];

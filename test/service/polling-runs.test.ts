@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceClosedError } from '../../src/index.js';
+import { ServiceClosedError, SqliteEventStore } from '../../src/index.js';
 import {
   eventually,
   fakeProvider,
@@ -112,6 +112,55 @@ describe('one polling run', () => {
     expect(await first).toEqual({ checked: 2, changed: 2, failed: 0 });
     expect(provider.calls).toHaveLength(2);
     expect(await service.runOnce()).toEqual({ checked: 0, changed: 0, failed: 0 });
+  });
+});
+
+describe('reading a batch of due messages', () => {
+  /** A service restarted on a file holding `count` sends: nothing of them is cached. */
+  async function restarted(count: number, store: (file: string) => SqliteEventStore) {
+    const file = ledgers.newFile();
+    const first = ledgers.open({ file, eventStore: new SqliteEventStore({ filename: file }) });
+    const ids = await recordSends(first.service, count);
+    await first.service.close();
+    const provider = fakeProvider('solapi', (query) => reached(query, 'DELIVERED'));
+    const eventStore = store(file);
+    const ledger = ledgers.open({ file, eventStore, providers: [provider] });
+    ledger.clock.set(T0 + HOUR);
+    return { ...ledger, ids, eventStore };
+  }
+
+  it('should read the streams of the whole batch at once, not one a check', async () => {
+    let reads = 0;
+    const { service, ids } = await restarted(5, (filename) => {
+      const store = new SqliteEventStore({ filename });
+      const readStream = store.readStream.bind(store);
+      store.readStream = (...args) => {
+        reads++;
+        return readStream(...args);
+      };
+      return store;
+    });
+
+    expect(await service.runOnce()).toEqual({ checked: 5, changed: 5, failed: 0 });
+
+    expect(reads).toBe(0);
+    const records = await Promise.all(ids.map((id) => recordOf(service, id)));
+    expect(records.map((r) => r.status)).toEqual(Array(5).fill('DELIVERED'));
+  });
+
+  it('should check each message on its own when reading them at once fails', async () => {
+    const { service, ids } = await restarted(3, (filename) => {
+      const store = new SqliteEventStore({ filename });
+      store.readStreams = async () => {
+        throw new Error('disk I/O error');
+      };
+      return store;
+    });
+
+    expect(await service.runOnce()).toEqual({ checked: 3, changed: 3, failed: 0 });
+
+    const records = await Promise.all(ids.map((id) => recordOf(service, id)));
+    expect(records.map((r) => r.status)).toEqual(['DELIVERED', 'DELIVERED', 'DELIVERED']);
   });
 });
 
