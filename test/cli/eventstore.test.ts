@@ -7,7 +7,15 @@ import {
   InMemoryProjectionStore,
 } from '../../src/index.js';
 import { EsdbTestServer } from '../support/esdb-server/index.js';
-import { cli, isolateEnvironment, MINUTE, startCli, T0, tempDir } from './ledger.js';
+import {
+  type CliInProgress,
+  cli,
+  isolateEnvironment,
+  MINUTE,
+  startCli,
+  T0,
+  tempDir,
+} from './ledger.js';
 import { freePort } from './support.js';
 
 const dir = tempDir('eventstore');
@@ -85,26 +93,10 @@ describe('the commands with --eventstore', () => {
   });
 
   it('should serve the messages of EventStoreDB over HTTP, and stop on SIGTERM', async () => {
-    const port = await freePort();
-    const serving = startCli(
-      'serve',
-      '--port',
-      String(port),
-      '--eventstore',
-      server.connectionString,
-      '--db',
-      join(dir, 'serve.db'),
-    );
-    let answer: Response | undefined;
-    for (let tries = 0; tries < 100 && answer === undefined; tries++) {
-      answer = await fetch(`http://127.0.0.1:${port}/v1/messages/esdb-1`).catch(async () => {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        return undefined;
-      });
-    }
+    const { serving, answer } = await serveEsdb('/v1/messages/esdb-1');
     process.emit('SIGTERM', 'SIGTERM');
 
-    expect(await answer?.json()).toMatchObject({ messageId: 'esdb-1', status: 'DELIVERED' });
+    expect(await answer.json()).toMatchObject({ messageId: 'esdb-1', status: 'DELIVERED' });
     expect((await serving.done).code).toBe(0);
   });
 
@@ -140,3 +132,36 @@ describe('the commands with --eventstore', () => {
     );
   });
 });
+
+/**
+ * Starts `serve` on EventStoreDB in this process, on a port that was free a
+ * moment ago, and fetches `path` once it answers. Another test's server may
+ * take that port first: then it tries again on another.
+ */
+async function serveEsdb(path: string): Promise<{ serving: CliInProgress; answer: Response }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const serving = startCli(
+      'serve',
+      '--port',
+      String(port),
+      '--eventstore',
+      server.connectionString,
+      '--db',
+      join(dir, `serve-${attempt}.db`),
+    );
+    let ended = false;
+    void serving.done.then(() => {
+      ended = true;
+    });
+    for (let tries = 0; tries < 200 && !ended; tries++) {
+      const answer = await fetch(`http://127.0.0.1:${port}${path}`).catch(() => undefined);
+      if (answer !== undefined) return { serving, answer };
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const { code, stderr } = await serving.done;
+    if (attempt >= 3 || !stderr.includes('EADDRINUSE')) {
+      throw new Error(`expected serve to answer on port ${port}; it exited ${code}: ${stderr}`);
+    }
+  }
+}
