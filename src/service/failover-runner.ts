@@ -84,7 +84,9 @@ export class FailoverRunner {
     const timeoutMs = this.#ctx.polling.requestTimeoutMs;
     const controller = new AbortController();
     const onClose = () => controller.abort(this.#ctx.closing.reason);
-    this.#ctx.closing.addEventListener('abort', onClose, { once: true });
+    // A listener added to a signal already aborted is never called.
+    if (this.#ctx.closing.aborted) onClose();
+    else this.#ctx.closing.addEventListener('abort', onClose, { once: true });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<Finished['result']>((resolve) => {
       timer = setTimeout(() => {

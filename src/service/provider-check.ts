@@ -46,7 +46,9 @@ export function askProvider(
           `provider ${provider.id} threw: ${(error as Error)?.message ?? error}`,
         ),
       );
-    closing.addEventListener('abort', onClose, { once: true });
+    // A listener added to a signal already aborted is never called.
+    if (closing.aborted) onClose();
+    else closing.addEventListener('abort', onClose, { once: true });
     const timer = setTimeout(() => {
       controller.abort(new Error('timed out'));
       answer(
