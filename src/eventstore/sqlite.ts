@@ -473,45 +473,16 @@ type EventTuple = [
 ];
 
 function fromTuple(row: EventTuple): RecordedEvent {
-  return new StoredEvent(row);
-}
-
-/**
- * An event as read from its row. Its metadata is parsed when first asked
- * for: projections and the delivery machine never ask, history does. (So it
- * is a getter: a spread copy of the event has no metadata.)
- */
-class StoredEvent implements RecordedEvent {
-  readonly id: string;
-  readonly streamId: string;
-  readonly type: string;
-  readonly revision: number;
-  readonly position: Position;
-  readonly data: JsonObject;
-  readonly recordedAt: Date;
-  #metadata: JsonObject | string;
-
-  constructor(row: EventTuple) {
-    this.id = row[3];
-    this.streamId = row[1];
-    this.type = row[4];
-    this.revision = row[2];
-    this.position = position(row[0]);
-    this.data = JSON.parse(row[5]);
-    this.recordedAt = new Date(row[7]);
-    this.#metadata = row[6];
-  }
-
-  get metadata(): JsonObject {
-    if (typeof this.#metadata === 'string') this.#metadata = JSON.parse(this.#metadata);
-    return this.#metadata as JsonObject;
-  }
-
-  /** As JSON, with the metadata, like an event of any other store. */
-  toJSON(): RecordedEvent {
-    const { id, streamId, type, revision, position, data, metadata, recordedAt } = this;
-    return { id, streamId, type, revision, position, data, metadata, recordedAt };
-  }
+  return {
+    id: row[3],
+    streamId: row[1],
+    type: row[4],
+    revision: row[2],
+    position: position(row[0]),
+    data: JSON.parse(row[5]),
+    metadata: JSON.parse(row[6]),
+    recordedAt: new Date(row[7]),
+  };
 }
 
 function closedError(): EventStoreUnavailableError {

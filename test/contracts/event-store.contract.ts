@@ -75,6 +75,34 @@ export function describeEventStoreContract(
         expect(comparePositions(events[0]!.position, events[1]!.position)).toBeLessThan(0);
       });
 
+      it('should read back plain values: copies keep every field, metadata too', async () => {
+        const stream = `${prefix}-copies`;
+        const metadata = { correlationId: 'c-1', occurredAt: 5 };
+        await store.append(stream, [{ id: randomUUID(), type: 'A', data: { n: 1 }, metadata }]);
+
+        const [read] = await store.readStream(stream);
+        const [fromLog] = await store.readAll({ filter: { streamPrefixes: [stream] } });
+
+        for (const copy of [{ ...read! }, structuredClone(read!)]) {
+          expect(copy.metadata).toEqual(metadata);
+          expect(copy.data).toEqual({ n: 1 });
+        }
+        expect(Object.keys(read!).sort()).toEqual(
+          [
+            'data',
+            'id',
+            'metadata',
+            'position',
+            'recordedAt',
+            'revision',
+            'streamId',
+            'type',
+          ].sort(),
+        );
+        expect(fromLog).toEqual(read);
+        expect(read).not.toEqual({ ...read!, metadata: { correlationId: 'other' } });
+      });
+
       it('should append at an expected revision number and reject a stale one', async () => {
         const stream = `${prefix}-b`;
         await store.append(stream, [event('A')], { expectedRevision: 'no_stream' });

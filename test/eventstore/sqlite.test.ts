@@ -18,27 +18,6 @@ describeEventStoreContract('sqlite file', async () => {
   };
 });
 
-describe('SQLite events read back', () => {
-  it('should give each event its metadata when asked, also through toJSON', async () => {
-    const store = new SqliteEventStore();
-    const metadata = { correlationId: 'c-1', occurredAt: 5 };
-    await store.append('delivery-m-1', [{ id: randomUUID(), type: 'A', data: { n: 1 }, metadata }]);
-
-    const [read] = await store.readStream('delivery-m-1');
-    const [fromLog] = await store.readAll();
-
-    expect(read!.metadata).toEqual(metadata);
-    expect(read!.metadata).toBe(read!.metadata);
-    expect(fromLog!.metadata).toEqual(metadata);
-    expect((read as unknown as { toJSON(): unknown }).toJSON()).toMatchObject({
-      type: 'A',
-      data: { n: 1 },
-      metadata,
-    });
-    await store.close();
-  });
-});
-
 describe('SQLite commit hooks', () => {
   const open = () => {
     const store = new SqliteEventStore();
