@@ -87,7 +87,8 @@ export class MessageActors {
       state,
       revision: recorded.length === 0 ? -1 : recorded[recorded.length - 1]!.revision,
     };
-    if (state) this.#cache.set(messageId, loaded);
+    // A read that took its time may be older than what a command cached meanwhile.
+    if (state) this.#cache.offer(messageId, loaded);
     return loaded;
   }
 
@@ -192,6 +193,12 @@ class StateCache {
     if (this.#entries.size > this.capacity) {
       this.#entries.delete(this.#entries.keys().next().value!);
     }
+  }
+
+  /** Caches `entry` unless what is cached is as recent or more. */
+  offer(messageId: string, entry: LoadedMessage): void {
+    const cached = this.#entries.get(messageId);
+    if (cached === undefined || cached.revision < entry.revision) this.set(messageId, entry);
   }
 
   delete(messageId: string): void {

@@ -98,4 +98,30 @@ describe('message actors prefetching streams', () => {
     expect(reads()).toBe(1);
     await store.close();
   });
+
+  it('should not replace what a command cached meanwhile with its older read', async () => {
+    const { store } = await recorded(['m-1']);
+    const actors = new MessageActors(store);
+    // EventStoreDB reads a batch a few dozen streams at a time: a command of
+    // this process can land between the read and its folding.
+    const readStreams = store.readStreams.bind(store);
+    store.readStreams = async (ids) => {
+      const read = await readStreams(ids);
+      await actors.execute('m-1', {
+        type: 'check.answered',
+        now: 10_000,
+        policy,
+        observation: { status: 'DELIVERED' },
+      });
+      return read;
+    };
+
+    await actors.prefetch(['m-1']);
+
+    const loaded = await actors.load('m-1');
+    const stream = await store.readStream('delivery-m-1');
+    expect(loaded.revision).toBe(stream.length - 1);
+    expect(loaded.state?.status).toBe('DELIVERED');
+    await store.close();
+  });
 });
