@@ -6,7 +6,6 @@ import {
   type EventFilter,
   type EventStore,
   type ExpectedRevision,
-  type JsonObject,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
