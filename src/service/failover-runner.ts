@@ -23,17 +23,20 @@ export class FailoverRunner {
     this.#ctx = ctx;
   }
 
+  /** Whether failover would be tried for this message, should it become FAILED. */
+  mayFollow(state: DeliveryState): boolean {
+    return (
+      this.#ctx.failover !== undefined &&
+      state.type === 'ALIMTALK' &&
+      state.metadata?.failover?.apiAttempt.attempted === false
+    );
+  }
+
   /** Runs failover if the outcome calls for it; the last position appended. */
   async afterChange(outcome: Outcome): Promise<Position | null> {
     const { failover: config, actors, now } = this.#ctx;
     const state = outcome.state;
-    if (
-      !config ||
-      !state ||
-      state.type !== 'ALIMTALK' ||
-      state.status !== 'FAILED' ||
-      state.metadata?.failover?.apiAttempt.attempted !== false
-    ) {
+    if (!config || !state || state.status !== 'FAILED' || !this.mayFollow(state)) {
       return outcome.position;
     }
 

@@ -1,6 +1,5 @@
 import { maxPosition, type Position } from '../eventstore/position.js';
 import type { DeliveryCommand, ProviderAvailability } from '../machines/commands.js';
-import type { DeliveryState } from '../machines/state.js';
 import type { ServiceContext } from './context.js';
 import type { FailoverRunner } from './failover-runner.js';
 import type { Outcome } from './message-actor.js';
@@ -43,11 +42,7 @@ export class Poller {
     const { projections, polling, shard, closing, log } = this.#ctx;
     const due = await projections.listDue(this.#ctx.now(), polling.batchSize, shard);
     const summary: RunSummary = { checked: 0, changed: 0, failed: 0 };
-    // The batch's streams in one read rather than one read a check. Only a
-    // shortcut: if it fails, each check reads its own stream, and fails alone.
-    await this.#ctx.actors.prefetch(due).catch((error) => {
-      log.warn({ err: error }, 'reading the due messages at once failed; reading one by one');
-    });
+    const readAhead = this.#readAhead(due);
     let reached: Position | null = null;
     let next = 0;
     const recordings: Promise<void>[] = [];
@@ -66,17 +61,18 @@ export class Poller {
     // A worker waits for the provider's answer, so that `concurrency` bounds
     // the questions in flight, but not for the answer to be recorded: the
     // answers of a batch are then written in few transactions, not one each.
+    // Unless the recording may send a fallback: those sends are bounded by
+    // `concurrency` too, and close() stops them as it stops the checks.
     const worker = async () => {
       while (next < due.length && !closing.aborted) {
-        const messageId = due[next++]!;
+        const index = next++;
+        const messageId = due[index]!;
+        await readAhead(index);
         const asked = this.#check(messageId);
-        recordings.push(
-          settle(
-            messageId,
-            asked.then((check) => check.recorded),
-          ),
-        );
-        await asked.catch(() => undefined);
+        const recorded = asked.then((check) => check.recorded);
+        recordings.push(settle(messageId, recorded));
+        const check = await asked.catch(() => undefined);
+        if (check?.mayFailOver) await recorded.catch(() => undefined);
       }
     };
     await Promise.all(Array.from({ length: Math.min(polling.concurrency, due.length) }, worker));
@@ -88,15 +84,45 @@ export class Poller {
   }
 
   /**
+   * Reads the due messages' streams a few at a time, in one read each (where
+   * the event store can), just before their checks: a state read well before
+   * its check would miss what another process wrote meanwhile, and the
+   * provider would be asked about a message it need not be. Only a shortcut:
+   * if a read fails, each check reads its own stream, and fails alone.
+   */
+  #readAhead(due: readonly string[]): (index: number) => Promise<void> {
+    const size = this.#ctx.polling.concurrency * 2;
+    const reads = new Map<number, Promise<void>>();
+    return (index) => {
+      const chunk = Math.floor(index / size);
+      let read = reads.get(chunk);
+      if (read === undefined) {
+        read = this.#ctx.actors
+          .prefetch(due.slice(chunk * size, (chunk + 1) * size))
+          .catch((error) => {
+            this.#ctx.log.warn(
+              { err: error },
+              'reading due messages at once failed; reading one by one',
+            );
+          });
+        reads.set(chunk, read);
+      }
+      return read;
+    };
+  }
+
+  /**
    * One check of one message: decide, ask the provider if the machine says
    * so, record. Resolves once the provider has answered; `recorded` settles
-   * once the answer is appended.
+   * once the answer is appended (and any failover it led to is done).
    */
-  async #check(messageId: string): Promise<{ recorded: Promise<CheckResult> }> {
+  async #check(
+    messageId: string,
+  ): Promise<{ recorded: Promise<CheckResult>; mayFailOver: boolean }> {
     const { actors, providers, polling, now } = this.#ctx;
     const loaded = await actors.load(messageId);
     const before = loaded.state;
-    if (!before) return { recorded: Promise.resolve(NOTHING_RECORDED) };
+    if (!before) return { recorded: Promise.resolve(NOTHING_RECORDED), mayFailOver: false };
     const provider = providers.get(before.providerId);
     const availability: ProviderAvailability = !provider
       ? 'missing'
@@ -104,6 +130,7 @@ export class Poller {
         ? 'available'
         : 'unsupported';
     const metadata = { causationId: `check:${messageId}:${before.attemptCount + 1}` };
+    const mayFailOver = this.#failover.mayFollow(before);
 
     const due = await actors.execute(
       messageId,
@@ -111,7 +138,7 @@ export class Poller {
       metadata,
       loaded,
     );
-    if (!due.awaitingProvider) return { recorded: this.#done(before, due) };
+    if (!due.awaitingProvider) return { recorded: this.#done(due), mayFailOver };
 
     const answer = await askProvider(
       provider!,
@@ -122,7 +149,7 @@ export class Poller {
     // A query that failed while closing was most likely cut short by close():
     // it says nothing about the message, which stays due. An answer is kept.
     if (this.#ctx.closing.aborted && answer.kind === 'failed') {
-      return { recorded: Promise.resolve(NOTHING_RECORDED) };
+      return { recorded: Promise.resolve(NOTHING_RECORDED), mayFailOver: false };
     }
     const at = now();
     const command: DeliveryCommand =
@@ -130,10 +157,10 @@ export class Poller {
         ? { type: 'check.answered', now: at, policy: polling, observation: answer.observation }
         : { type: 'check.failed', now: at, policy: polling, error: answer.error };
     const recorded = actors.execute(messageId, command, metadata, loaded);
-    return { recorded: recorded.then((outcome) => this.#done(before, outcome)) };
+    return { recorded: recorded.then((outcome) => this.#done(outcome)), mayFailOver };
   }
 
-  async #done(before: DeliveryState, outcome: Outcome): Promise<CheckResult> {
+  async #done(outcome: Outcome): Promise<CheckResult> {
     for (const event of outcome.events) {
       if (event.type === 'CheckCompleted') {
         const result = event.data.result;
@@ -146,7 +173,8 @@ export class Poller {
       }
     }
     const position = await this.#failover.afterChange(outcome);
-    const changed = outcome.state !== undefined && outcome.state.status !== before.status;
+    // Changed by this check, not by whatever else a stale read did not show.
+    const changed = outcome.events.some((event) => event.type === 'StatusChanged');
     return { changed, position };
   }
 }

@@ -5,8 +5,11 @@ import {
   aReceipt,
   DAY,
   eventually,
+  fakeProvider,
   gate,
+  HOUR,
   MINUTE,
+  reached,
   recordOf,
   recordSend,
   T0,
@@ -174,5 +177,78 @@ describe('a failover', () => {
 
     expect(atB.status).toBe('FAILED');
     expect(senderOfA.calls.length + senderOfB.calls.length).toBe(1);
+  });
+});
+
+describe('the failover sends of one polling run', () => {
+  const failing = () =>
+    fakeProvider('solapi', (query) =>
+      reached(query, 'FAILED', { statusCode: '3104', statusMessage: '카카오톡 미사용자' }),
+    );
+
+  it('should be no more at once than polling.concurrency', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const sender = fakeSender(async (input) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight--;
+      return ok({ messageId: input.messageId, providerId: 'solapi-sms' });
+    });
+    const { service, clock } = ledgers.open({
+      providers: [failing()],
+      apiFailover: { sender },
+      polling: { concurrency: 2 },
+    });
+    for (let i = 0; i < 6; i++) await recordSend(service, alimTalk(`m-${i}`));
+    clock.set(T0 + HOUR);
+
+    expect(await service.runOnce()).toEqual({ checked: 6, changed: 6, failed: 0 });
+
+    expect(sender.calls).toHaveLength(6);
+    expect(most).toBe(2);
+  });
+
+  it('should stop with the checks when the service closes, leaving the rest to the next run', async () => {
+    const sending = gate();
+    const first = fakeSender(async (input) => {
+      await sending.opened;
+      return ok({ messageId: input.messageId, providerId: 'solapi-sms' });
+    });
+    const ledger = ledgers.open({
+      providers: [failing()],
+      apiFailover: { sender: first },
+      polling: { concurrency: 1 },
+    });
+    for (let i = 0; i < 3; i++) await recordSend(ledger.service, alimTalk(`m-${i}`));
+    ledger.clock.set(T0 + HOUR);
+
+    const run = ledger.service.runOnce();
+    await eventually(async () => expect(first.calls).toHaveLength(1));
+    const closed = ledger.service.close();
+    sending.open();
+    await closed;
+    await run;
+    expect(first.calls.map((c) => c.input.messageId)).toEqual(['m-0:api-fallback']);
+
+    const second = fakeSender();
+    const { service, clock } = ledgers.open({
+      file: ledger.file,
+      providers: [failing()],
+      apiFailover: { sender: second },
+    });
+    clock.set(T0 + 2 * HOUR);
+    await service.runOnce();
+    expect(second.calls.map((c) => c.input.messageId).sort()).toEqual([
+      'm-1:api-fallback',
+      'm-2:api-fallback',
+    ]);
+    for (const id of ['m-0', 'm-1', 'm-2']) {
+      expect(failoverOf(await recordOf(service, id))?.apiAttempt).toMatchObject({
+        attempted: true,
+        outcome: 'sent',
+      });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceClosedError, SqliteEventStore } from '../../src/index.js';
 import {
+  aReceipt,
   eventually,
   fakeProvider,
   gate,
@@ -129,7 +130,7 @@ describe('reading a batch of due messages', () => {
     return { ...ledger, ids, eventStore };
   }
 
-  it('should read the streams of the whole batch at once, not one a check', async () => {
+  it('should read the streams of the batch a few at a time, not one a check', async () => {
     let reads = 0;
     const { service, ids } = await restarted(5, (filename) => {
       const store = new SqliteEventStore({ filename });
@@ -225,5 +226,37 @@ describe('closing the service', () => {
     await expect(recordSend(service, { messageId: 'm-2' })).rejects.toMatchObject({
       code: 'SERVICE_CLOSED',
     });
+  });
+});
+
+describe('a due message written by another process during the run, before its check', () => {
+  it('should be checked from its stream as it is shortly before its check', async () => {
+    const file = ledgers.newFile();
+    const setup = ledgers.open({ file });
+    await recordSends(setup.service, 5);
+    await setup.service.close();
+
+    const other = ledgers.open({ file });
+    const provider = fakeProvider('solapi', async (query, call) => {
+      // while m-0 is asked about, the other process takes a final receipt for m-4
+      if (call === 1) await other.service.ingestReceipt(aReceipt('p-m-4', 'DELIVERED'));
+      return reached(query, 'FAILED');
+    });
+    const { service, clock } = ledgers.open({
+      file,
+      providers: [provider],
+      polling: { concurrency: 1 },
+    });
+    clock.set(T0 + HOUR);
+
+    expect(await service.runOnce()).toEqual({ checked: 5, changed: 4, failed: 0 });
+
+    expect((await recordOf(service, 'm-4')).status).toBe('DELIVERED');
+    expect(provider.calls.map((q) => q.providerMessageId)).not.toContain('p-m-4');
+    expect((await service.history('m-4')).map((e) => e.type)).toEqual([
+      'SendRecorded',
+      'ReceiptReceived',
+      'StatusChanged',
+    ]);
   });
 });
