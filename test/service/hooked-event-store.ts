@@ -41,6 +41,8 @@ export class HookedEventStore implements EventStore {
 
   append: EventStore['append'] = (...args) => this.inner.append(...args);
   readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
+  readStreams: NonNullable<EventStore['readStreams']> = (...args) =>
+    this.inner.readStreams(...args);
   headPosition: EventStore['headPosition'] = (...args) => this.inner.headPosition(...args);
   subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
   deleteStream: EventStore['deleteStream'] = (...args) => this.inner.deleteStream(...args);

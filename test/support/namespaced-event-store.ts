@@ -40,6 +40,16 @@ export class NamespacedEventStore implements EventStore {
     return (await this.#inner.readStream(this.#in(streamId), options)).map(this.#out);
   }
 
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const inner = this.#inner;
+    if (!inner.readStreams) {
+      const each = await Promise.all(streamIds.map((id) => this.readStream(id)));
+      return new Map(streamIds.map((id, i) => [id, each[i]!]));
+    }
+    const read = await inner.readStreams(streamIds.map((id) => this.#in(id)));
+    return new Map(streamIds.map((id) => [id, (read.get(this.#in(id)) ?? []).map(this.#out)]));
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const events = await this.#inner.readAll({ ...options, filter: this.#filter(options.filter) });
     return events.map(this.#out);
