@@ -68,6 +68,8 @@ export class Poller {
         const index = next++;
         const messageId = due[index]!;
         await readAhead(index);
+        // close() may have begun during the read: the message is left due.
+        if (closing.aborted) break;
         const asked = this.#check(messageId);
         const recorded = asked.then((check) => check.recorded);
         recordings.push(settle(messageId, recorded));
@@ -174,7 +176,9 @@ export class Poller {
     }
     const position = await this.#failover.afterChange(outcome);
     // Changed by this check, not by whatever else a stale read did not show.
-    const changed = outcome.events.some((event) => event.type === 'StatusChanged');
+    const changed = outcome.events.some(
+      (event) => event.type === 'StatusChanged' || event.type === 'StatusSettledLate',
+    );
     return { changed, position };
   }
 }

@@ -199,6 +199,44 @@ describe('closing the service', () => {
     ]);
   });
 
+  it('should not begin a check whose streams were still being read when it began', async () => {
+    const file = ledgers.newFile();
+    const setup = ledgers.open({ file, eventStore: new SqliteEventStore({ filename: file }) });
+    await recordSends(setup.service, 3); // at concurrency 1, read two at a time: [m-0, m-1], [m-2]
+    await setup.service.close();
+    const store = new SqliteEventStore({ filename: file });
+    const readStreams = store.readStreams.bind(store);
+    const secondRead = gate();
+    const release = gate();
+    let reads = 0;
+    store.readStreams = async (ids) => {
+      if (++reads === 2) {
+        secondRead.open();
+        await release.opened;
+      }
+      return readStreams(ids);
+    };
+    const provider = fakeProvider('solapi', (query) => reached(query, 'DELIVERED'));
+    const { service, clock } = ledgers.open({
+      file,
+      eventStore: store,
+      providers: [provider],
+      polling: { concurrency: 1 },
+    });
+    clock.set(T0 + HOUR);
+
+    const run = service.runOnce();
+    await secondRead.opened;
+    const closed = service.close();
+    release.open();
+    await closed;
+
+    expect(await run).toEqual({ checked: 2, changed: 2, failed: 0 });
+    expect(provider.calls.map((q) => q.providerMessageId)).toEqual(['p-m-0', 'p-m-1']);
+    const reopened = ledgers.open({ file, eventStore: new SqliteEventStore({ filename: file }) });
+    expect((await recordOf(reopened.service, 'm-2')).status).toBe('SENT');
+  });
+
   // Bug in src: close() waits for a polling run but not for a command in flight. A recordSend
   // whose append is flushed while the stores close is stored, then waits in
   // RecordsProjection.waitFor for a projection that has stopped: its promise never settles.
@@ -258,5 +296,30 @@ describe('a due message written by another process during the run, before its ch
       'ReceiptReceived',
       'StatusChanged',
     ]);
+  });
+});
+
+describe('a check that settles late a message that ended UNKNOWN while it asked', () => {
+  it('should count as a change', async () => {
+    const answers = gate();
+    const provider = fakeProvider('solapi', async (query) => {
+      await answers.opened;
+      return reached(query, 'DELIVERED');
+    });
+    const { service, clock } = ledgers.open({ providers: [provider], polling: { concurrency: 1 } });
+    await recordSend(service, { messageId: 'm-0' });
+    clock.set(T0 + HOUR);
+
+    const run = service.runOnce();
+    await eventually(async () => expect(provider.calls).toHaveLength(1));
+    await service.ingestReceipt(aReceipt('p-m-0', 'UNKNOWN'));
+    answers.open();
+
+    expect(await run).toEqual({ checked: 1, changed: 1, failed: 0 });
+    expect((await service.history('m-0')).at(-1)).toMatchObject({
+      type: 'StatusSettledLate',
+      data: { from: 'UNKNOWN', to: 'DELIVERED', cause: 'check' },
+    });
+    expect((await recordOf(service, 'm-0')).status).toBe('DELIVERED');
   });
 });
