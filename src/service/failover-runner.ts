@@ -77,7 +77,9 @@ export class FailoverRunner {
   /**
    * Sends the fallback through the configured sender, within the provider
    * request timeout: a sender that throws, hangs or answers nonsense is a
-   * failed attempt, recorded as such.
+   * failed attempt, recorded as such. close() does not cut it short but
+   * waits for it: the attempt was stored before the send, and a message has
+   * only the one.
    */
   async #send(
     config: ApiFailoverConfig,
@@ -86,10 +88,6 @@ export class FailoverRunner {
   ): Promise<Finished['result']> {
     const timeoutMs = this.#ctx.polling.requestTimeoutMs;
     const controller = new AbortController();
-    const onClose = () => controller.abort(this.#ctx.closing.reason);
-    // A listener added to a signal already aborted is never called.
-    if (this.#ctx.closing.aborted) onClose();
-    else this.#ctx.closing.addEventListener('abort', onClose, { once: true });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<Finished['result']>((resolve) => {
       timer = setTimeout(() => {
@@ -125,7 +123,6 @@ export class FailoverRunner {
       return await Promise.race([sending, deadline]);
     } finally {
       clearTimeout(timer);
-      this.#ctx.closing.removeEventListener('abort', onClose);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fail, ok } from '../../src/index.js';
+import { fail, ok, SqliteEventStore } from '../../src/index.js';
 import { alimTalk, FAILOVER_REQUEST, failoverOf, fakeSender } from './failover-support.js';
 import {
   aReceipt,
@@ -212,8 +212,9 @@ describe('the failover sends of one polling run', () => {
 
   it('should stop with the checks when the service closes, leaving the rest to the next run', async () => {
     const sending = gate();
-    const first = fakeSender(async (input) => {
+    const first = fakeSender(async (input, { signal }) => {
       await sending.opened;
+      signal?.throwIfAborted(); // as a sender built on fetch() would
       return ok({ messageId: input.messageId, providerId: 'solapi-sms' });
     });
     const ledger = ledgers.open({
@@ -250,5 +251,64 @@ describe('the failover sends of one polling run', () => {
         outcome: 'sent',
       });
     }
+  });
+});
+
+describe('a fallback whose send begins after close()', () => {
+  /** A sender that gives up when its signal is aborted, as one built on fetch() does. */
+  const honouring = () =>
+    fakeSender(async (input, { signal }) => {
+      signal?.throwIfAborted();
+      return ok({ messageId: input.messageId, providerId: 'solapi-sms' });
+    });
+
+  it('should still be sent when the FAILED answer came as close() began', async () => {
+    const answers = gate();
+    const provider = fakeProvider('solapi', async (query) => {
+      await answers.opened;
+      return reached(query, 'FAILED', { statusCode: '3104', statusMessage: '카카오톡 미사용자' });
+    });
+    const sender = honouring();
+    const ledger = ledgers.open({
+      providers: [provider],
+      apiFailover: { sender },
+      polling: { concurrency: 1 },
+    });
+    await recordSend(ledger.service, alimTalk('m-0'));
+    ledger.clock.set(T0 + HOUR);
+
+    const run = ledger.service.runOnce();
+    await eventually(async () => expect(provider.calls).toHaveLength(1));
+    const closed = ledger.service.close();
+    answers.open();
+    await closed;
+    await run;
+
+    const { service } = ledgers.open({ file: ledger.file });
+    const record = await recordOf(service, 'm-0');
+    expect(record.status).toBe('FAILED');
+    expect(failoverOf(record)?.apiAttempt).toMatchObject({ attempted: true, outcome: 'sent' });
+  });
+
+  it('should still be sent when a receipt was being recorded as close() began', async () => {
+    const sender = honouring();
+    const file = ledgers.newFile();
+    const store = new SqliteEventStore({ filename: file });
+    const ledger = ledgers.open({ file, eventStore: store, apiFailover: { sender } });
+    await recordSend(ledger.service, alimTalk('m-0'));
+    const append = store.append.bind(store);
+    let closed: Promise<void> | undefined;
+    store.append = (streamId, events, options) => {
+      if (events.some((e) => e.type === 'StatusChanged')) closed ??= ledger.service.close();
+      return append(streamId, events, options);
+    };
+
+    await ledger.service.ingestReceipt(failure('p-m-0'));
+    await closed;
+
+    const { service } = ledgers.open({ file });
+    const record = await recordOf(service, 'm-0');
+    expect(record.status).toBe('FAILED');
+    expect(failoverOf(record)?.apiAttempt).toMatchObject({ attempted: true, outcome: 'sent' });
   });
 });

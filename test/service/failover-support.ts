@@ -35,13 +35,16 @@ export interface FakeSender {
 
 /** A sender that sends through `solapi-sms`, or answers as `answer` says. */
 export function fakeSender(
-  answer: (input: FailoverSendInput) => SenderResult | Promise<SenderResult> = (input) =>
+  answer: (
+    input: FailoverSendInput,
+    context: ApiFailoverAttemptContext,
+  ) => SenderResult | Promise<SenderResult> = (input) =>
     ok({ messageId: input.messageId, providerId: 'solapi-sms' }),
 ): FakeSender {
   const calls: FakeSender['calls'] = [];
   const sender = async (input: FailoverSendInput, context: ApiFailoverAttemptContext) => {
     calls.push({ input, context });
-    return answer(input);
+    return answer(input, context);
   };
   return Object.assign(sender, { calls });
 }
