@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createHttpServer } from '../../src/http/index.js';
+import { DeliveryTrackingService, SqliteEventStore } from '../../src/index.js';
+import { silentLogger } from '../../src/logger.js';
 import { cli, isolateEnvironment, seedThreeMessages, tempDir } from './ledger.js';
 
 const dir = tempDir('stats');
@@ -25,13 +28,13 @@ describe('delivery-ledger stats', () => {
     expect(stdout).toMatch(/^delivered of finished +50\.0% +1 of 2$/m);
   });
 
-  it('should count only the messages requested in --since and --until, as JSON', async () => {
+  it('should count the messages requested from --since up to but not at --until, as JSON', async () => {
     const { code, stdout } = await cli(
       'stats',
       '--since',
       '2026-11-30T10:30:00Z',
       '--until',
-      '2026-11-30T12:00:00Z',
+      '2026-11-30T12:00:00Z', // when m-sent was requested
       '--json',
       '--db',
       db,
@@ -41,12 +44,31 @@ describe('delivery-ledger stats', () => {
     expect(JSON.parse(stdout)).toEqual({
       since: '2026-11-30T10:30:00.000Z',
       until: '2026-11-30T12:00:00.000Z',
-      total: 2,
-      byStatus: { PENDING: 0, SENT: 1, DELIVERED: 0, FAILED: 1, CANCELLED: 0, UNKNOWN: 0 },
-      byProvider: { 'kakao-b': 1, 'smsc-a': 1 },
-      byType: { ALIMTALK: 1, SMS: 1 },
-      rates: { deliveredOfAll: 0, failedOfAll: 0.5, deliveredOfFinished: 0 },
+      total: 1,
+      byStatus: { PENDING: 0, SENT: 0, DELIVERED: 0, FAILED: 1, CANCELLED: 0, UNKNOWN: 0 },
+      byProvider: { 'smsc-a': 1 },
+      byType: { SMS: 1 },
+      rates: { delivered: 0, failed: 1, deliveredOfFinished: 0 },
     });
+  });
+
+  it('should count a range as GET /v1/stats does', async () => {
+    const since = '2026-11-30T10:00:00.000Z';
+    const until = '2026-11-30T12:00:00.001Z';
+    const { stdout } = await cli('stats', '--since', since, '--until', until, '--json', '--db', db);
+
+    const service = new DeliveryTrackingService({
+      eventStore: new SqliteEventStore({ filename: db }),
+    });
+    const app = createHttpServer({ service, logger: silentLogger });
+    try {
+      const answer = await app.inject({ url: `/v1/stats?since=${since}&until=${until}` });
+      expect(JSON.parse(stdout)).toEqual({ since, until, ...answer.json() });
+      expect(answer.json().total).toBe(3);
+    } finally {
+      await app.close();
+      await service.close();
+    }
   });
 
   it('should give no rate, rather than a division by zero, when nothing matches', async () => {
@@ -55,8 +77,8 @@ describe('delivery-ledger stats', () => {
     const stats = JSON.parse(stdout) as { total: number; rates: Record<string, unknown> };
     expect(stats.total).toBe(0);
     expect(stats.rates).toEqual({
-      deliveredOfAll: null,
-      failedOfAll: null,
+      delivered: null,
+      failed: null,
       deliveredOfFinished: null,
     });
   });
