@@ -4,11 +4,14 @@ import { UsageError } from './usage-error.js';
 /**
  * How a file of one format is cut into the payloads its provider would have sent:
  * - `lines`: one payload a line (an SMPP receipt line, or a callback's form fields or query
- *   string); blank lines and lines starting with `#` are skipped.
+ *   string).
  * - `json`: the whole file is one payload when it is one JSON document; otherwise it is JSON
  *   lines, one payload a line.
  * - `json-or-lines`: the whole file is one payload when it is one JSON document (an object or
  *   an array of receipts); otherwise one payload a line, each JSON or a query string.
+ *
+ * Read a line at a time, blank lines and lines starting with `#` are skipped: no payload of any
+ * format starts with `#`.
  */
 export type FileLayout = 'lines' | 'json' | 'json-or-lines';
 
@@ -38,8 +41,7 @@ export interface FilePayload {
 export function payloadsOfFile(format: ReceiptFormat, text: string): FilePayload[] {
   const content = text.replace(/^\uFEFF/, '');
   const layout = FILE_LAYOUTS[format];
-  const payloads =
-    layout !== 'lines' && isJson(content) ? [{ body: content }] : linesOf(content, layout);
+  const payloads = layout !== 'lines' && isJson(content) ? [{ body: content }] : linesOf(content);
 
   if (payloads.length === 0) {
     throw new UsageError(`expected ${format} receipts in the file, found none`);
@@ -54,11 +56,11 @@ export function payloadsOfFile(format: ReceiptFormat, text: string): FilePayload
   return payloads;
 }
 
-function linesOf(content: string, layout: FileLayout): FilePayload[] {
+function linesOf(content: string): FilePayload[] {
   const payloads: FilePayload[] = [];
   for (const [index, line] of content.split(/\r\n|\r|\n/).entries()) {
     const trimmed = line.trim();
-    if (trimmed === '' || (layout === 'lines' && trimmed.startsWith('#'))) continue;
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
     payloads.push({ body: line, line: index + 1 });
   }
   return payloads;

@@ -38,17 +38,18 @@ const REJECTIONS_SHOWN = 20;
 
 const FILE_HELP = `
 How the file is read, by format:
-  smpp                   one receipt line a line (id:... stat:...); blank and # lines skipped
+  smpp                   one receipt line a line (id:... stat:...)
   twilio, jasmin, kannel one callback a line, as its form body or query string (name=value&...)
   vonage                 one JSON document (an object or an array of receipts), or one
                          receipt a line, as a JSON object or a query string
   infobip                one JSON document ({ "results": [...] }), or JSON lines, one such
                          payload a line
   aws-sms, solapi        one JSON document (an event or an array of them), or JSON lines
+Read a line at a time, blank lines and lines starting with # are skipped.
 
 Each receipt goes through the same path as POST /v1/receipts/<format>: a repeated receipt has one
 effect, so that a file can be imported again after a failure; one that cannot be read is kept
-in the dead-letter stream. Dates without a zone are read with the config file's
+in the dead-letter stream, once each time it is read. Dates without a zone are read with the config file's
 receipts.timeZoneOffsetMinutes; Vonage signatures are not checked (the file is your own).`;
 
 /** Adds `receipts import <format> <file>`: feeds a file of delivery reports to the service. */

@@ -170,6 +170,16 @@ describe('delivery-ledger receipts import', () => {
     expect(stdout).toContain('2 applied, 0 ignored, 0 pending, 0 rejected');
   });
 
+  it("should take a provider's file with # comment lines, as the fixtures have", async () => {
+    const db = await ledgerWith([['vonage', '0C0000002EEBDA56']]);
+    const file = new URL('../receipts/fixtures/vonage-dlr-query.txt', import.meta.url).pathname;
+
+    const { code, stdout } = await cli('receipts', 'import', 'vonage', file, '--db', db);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('1 applied, 0 ignored, 0 pending, 0 rejected');
+  });
+
   it('should take JSON lines for a JSON format, a payload a line', async () => {
     const db = await ledgerWith([
       ['solapi', 'S1'],
@@ -298,17 +308,16 @@ describe('how a file of receipts is cut into payloads', () => {
     ]);
   });
 
-  it('should keep a # line of a JSON lines file, as the parser would see it', () => {
-    expect(payloadsOfFile('solapi', '{"a":1}\n# not JSON\n')).toEqual([
-      { body: '{"a":1}', line: 1 },
-      { body: '# not JSON', line: 2 },
+  it('should skip # lines in a file of JSON lines too: no payload starts with #', () => {
+    expect(payloadsOfFile('solapi', '# exported 2026-11-30\n{"a":1}\n')).toEqual([
+      { body: '{"a":1}', line: 2 },
     ]);
   });
 
   it('should take Vonage query strings a line each, and a JSON array whole', () => {
-    expect(payloadsOfFile('vonage', 'messageId=V1&status=delivered\n')).toEqual([
-      { body: 'messageId=V1&status=delivered', line: 1 },
-    ]);
+    expect(
+      payloadsOfFile('vonage', '# from the access log\nmessageId=V1&status=delivered\n'),
+    ).toEqual([{ body: 'messageId=V1&status=delivered', line: 2 }]);
     expect(payloadsOfFile('vonage', '[{"messageId":"V1"}]')).toEqual([
       { body: '[{"messageId":"V1"}]' },
     ]);
