@@ -41,8 +41,7 @@ export function runRetention(options: RetentionRunOptions): Promise<void> {
 
 function formatSummary(summary: RetentionSummary): string[] {
   const lines = [
-    `examined ${summary.examined} records, deleted ${summary.deleted} ` +
-      `${summary.deleted === 1 ? 'message' : 'messages'}`,
+    `examined ${count(summary.examined, 'record')}, deleted ${count(summary.deleted, 'message')}`,
   ];
   const byType = Object.entries(summary.deletedByType).sort(([a], [b]) => a.localeCompare(b));
   if (byType.length === 0) return lines;
@@ -53,3 +52,5 @@ function formatSummary(summary: RetentionSummary): string[] {
     ...formatTable([{ heading: 'type' }, { heading: 'deleted', align: 'right' }], rows),
   ];
 }
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
