@@ -163,6 +163,16 @@ export const DELIVERY_EVENT_TYPES: ReadonlySet<string> = new Set<DeliveryEventTy
   'FailoverFinished',
 ]);
 
+/** An event that moves a message from one status to another, once it has one. */
+export type StatusTransition = Extract<
+  DeliveryEvent,
+  { type: 'StatusChanged' | 'StatusSettledLate' }
+>;
+
+export function isStatusTransition(event: DeliveryEvent): event is StatusTransition {
+  return event.type === 'StatusChanged' || event.type === 'StatusSettledLate';
+}
+
 /** The stream of one message. */
 export const STREAM_PREFIX = 'delivery-';
 

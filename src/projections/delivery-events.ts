@@ -1,6 +1,10 @@
 import type { RecordedEvent } from '../eventstore/event-store.js';
 import { formatPosition } from '../eventstore/position.js';
-import { DELIVERY_EVENT_TYPES, type DeliveryEvent } from '../machines/events.js';
+import {
+  DELIVERY_EVENT_TYPES,
+  type DeliveryEvent,
+  isStatusTransition,
+} from '../machines/events.js';
 import type { DeliveryState } from '../machines/state.js';
 import type { StatusChange } from './change-feed.js';
 
@@ -28,7 +32,7 @@ export function statusChangeOf(
       position,
     };
   }
-  if (event.type === 'StatusChanged' || event.type === 'StatusSettledLate') {
+  if (isStatusTransition(event)) {
     return {
       messageId: after.messageId,
       providerId: after.providerId,

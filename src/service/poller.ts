@@ -1,5 +1,6 @@
 import { maxPosition, type Position } from '../eventstore/position.js';
 import type { DeliveryCommand, ProviderAvailability } from '../machines/commands.js';
+import { isStatusTransition } from '../machines/events.js';
 import type { ServiceContext } from './context.js';
 import type { FailoverRunner } from './failover-runner.js';
 import type { Outcome } from './message-actor.js';
@@ -62,7 +63,7 @@ export class Poller {
     // the questions in flight, but not for the answer to be recorded: the
     // answers of a batch are then written in few transactions, not one each.
     // Unless the recording may send a fallback: those sends are bounded by
-    // `concurrency` too, and close() stops them as it stops the checks.
+    // `concurrency` too, and none starts for a check that close() prevented.
     const worker = async () => {
       while (next < due.length && !closing.aborted) {
         const index = next++;
@@ -176,9 +177,7 @@ export class Poller {
     }
     const position = await this.#failover.afterChange(outcome);
     // Changed by this check, not by whatever else a stale read did not show.
-    const changed = outcome.events.some(
-      (event) => event.type === 'StatusChanged' || event.type === 'StatusSettledLate',
-    );
+    const changed = outcome.events.some(isStatusTransition);
     return { changed, position };
   }
 }
